@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The kernel-independent half of the utrace-gdb stub.
+//!
+//! Everything here is plain `no_std` Rust with no allocation: it is built
+//! into the kernel with the kernel's flags (see `scripts/kernel-crates.py`)
+//! and tested on the host with `cargo test`.
+#![no_std]
+
+pub mod conn;
+pub mod selftest;

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build a kernel lane: "default" (our subsystem), "debug" (ours plus
+# lockdep, KASAN...) or "stock" (the same pinned 6.12 and config, none of
+# our code). Incremental: the build trees live under $UG_CACHE.
+#
+# Usage: build-kernel.sh [default|debug|stock]
+
+source "$(dirname "$0")/lib.sh"
+
+lane=${1:-default}
+case $lane in
+default) fragments="base utrace" ;;
+debug) fragments="base utrace debug" ;;
+stock) fragments="base" ;;
+*) ug_die "unknown lane '$lane' (default, debug or stock)" ;;
+esac
+
+"$UG_ROOT/scripts/setup.sh"
+
+pristine=$UG_SRC/linux
+tree=$UG_CACHE/tree
+out=$UG_CACHE/build-$lane
+jobs=${UG_JOBS:-$(($(nproc) + 1))}
+export LLVM=1
+mkdir -p "$out"
+
+# The patched tree: hard links to the pristine source, with patches/
+# applied on top (patch replaces a file rather than writing through the
+# link). Re-made only when the series or the source changes.
+series_id() {
+	(cat "$UG_SRC/VERSION" && cd "$UG_ROOT/patches" && cat series $(cat series)) | sha256sum | cut -c1-16
+}
+
+make_tree() {
+	local p
+	rm -rf "$tree.new"
+	cp -al "$pristine" "$tree.new"
+	for p in $(cat "$UG_ROOT/patches/series"); do
+		echo "applying $p"
+		patch -d "$tree.new" -p1 --no-backup-if-mismatch -s <"$UG_ROOT/patches/$p"
+	done
+	rm -rf "$tree"
+	mv "$tree.new" "$tree"
+	series_id >"$tree/.utrace-gdb-series"
+}
+
+if [ "$lane" = stock ]; then
+	srctree=$pristine
+else
+	srctree=$tree
+	if [ "$(cat "$tree/.utrace-gdb-series" 2>/dev/null)" != "$(series_id)" ]; then
+		ug_step "patches: applying patches/series to a copy of $(cat "$UG_SRC/VERSION")" \
+			"$UG_LOGS/patch.log" make_tree
+	fi
+	ln -sfn "$UG_ROOT" "$tree/utrace_gdb"
+fi
+
+kmake() {
+	make -C "$srctree" O="$out" LLVM=1 "$@"
+}
+
+# The configuration: tinyconfig plus our fragments, re-made when a
+# fragment changes. Every option a fragment asks for must survive.
+config_id() {
+	(cd "$UG_ROOT/config" && cat $(printf '%s.config ' $fragments)) | sha256sum | cut -c1-16
+}
+
+make_config() {
+	local f
+	kmake tinyconfig
+	(cd "$out" && "$srctree/scripts/kconfig/merge_config.sh" -m .config \
+		$(printf "$UG_ROOT/config/%s.config " $fragments))
+	kmake olddefconfig
+	for f in $fragments; do
+		grep -E '^CONFIG_[A-Z0-9_]+=' "$UG_ROOT/config/$f.config" | while read -r line; do
+			grep -qx "$line" "$out/.config" || { echo "config: $line was dropped (a dependency is missing)"; exit 1; }
+		done
+	done
+	config_id >"$out/.utrace-gdb-config"
+}
+
+if [ "$(cat "$out/.utrace-gdb-config" 2>/dev/null)" != "$(config_id)" ] || [ ! -f "$out/.config" ]; then
+	ug_step "config: tinyconfig + $fragments" "$UG_LOGS/config-$lane.log" make_config
+fi
+
+if [ "$lane" != stock ]; then
+	mkdir -p "$out/utrace_gdb"
+	ug_step "crates: resolving the kernel crates from Cargo.lock" "$UG_LOGS/crates-$lane.log" \
+		python3 "$UG_ROOT/scripts/kernel-crates.py" --out "$out/utrace_gdb"
+fi
+
+# The build, with a line of progress every 30 seconds.
+build_log=$UG_LOGS/build-$lane.log
+ug_say "build: $lane kernel in $out (-j$jobs, log $build_log)"
+kmake -j"$jobs" bzImage >"$build_log" 2>&1 &
+pid=$!
+while kill -0 $pid 2>/dev/null; do
+	for _ in $(seq 30); do
+		sleep 1
+		kill -0 $pid 2>/dev/null || break
+	done
+	kill -0 $pid 2>/dev/null && ug_say "  ... $(grep -c '^ ' "$build_log") steps, last: $(tail -n 1 "$build_log" | cut -c1-70)"
+done
+if ! wait $pid; then
+	printf '\nerror: the %s kernel build failed. Errors from %s:\n' "$lane" "$build_log" >&2
+	grep -E -B2 -A8 'error(\[E[0-9]+\])?:|Error [0-9]' "$build_log" | head -n 60 >&2
+	printf '\nfull log: %s\n' "$build_log" >&2
+	exit 1
+fi
+ln -sfn "$out/arch/x86/boot/bzImage" "$UG_CACHE/bzImage-$lane"
+ug_say "build: done, $UG_CACHE/bzImage-$lane"
