@@ -26,7 +26,7 @@ qemu_cmd() {
 	echo qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp 2 -m 2G \
 		-nographic -no-reboot -nodefaults -serial mon:stdio \
 		-kernel "$kernel" \
-		-fsdev local,id=root,path=/,security_model=none,readonly=on \
+		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
 		-fsdev local,id=results,path="$results",security_model=none \
 		-device virtio-9p-pci,fsdev=results,mount_tag=results \

@@ -16,7 +16,8 @@ stock) fragments="base" ;;
 *) ug_die "unknown lane '$lane' (default, debug or stock)" ;;
 esac
 
-"$UG_ROOT/scripts/setup.sh"
+[ -n "${UG_SETUP_DONE:-}" ] || "$UG_ROOT/scripts/setup.sh"
+export UG_SETUP_DONE=1
 
 pristine=$UG_SRC/linux
 tree=$UG_CACHE/tree

@@ -10,7 +10,9 @@ UG_SRC=$UG_CACHE/src
 UG_LOGS=$UG_CACHE/logs
 mkdir -p "$UG_CACHE" "$UG_LOGS"
 
-ug_t0=$(date +%s)
+UG_T0=${UG_T0:-$(date +%s)}
+export UG_T0
+ug_t0=$UG_T0
 
 ug_elapsed() {
 	local s=$(($(date +%s) - ug_t0))

@@ -17,7 +17,8 @@ count() {
 	skipped=$((skipped + ${3:-0}))
 }
 
-"$UG_ROOT/scripts/setup.sh"
+[ -n "${UG_SETUP_DONE:-}" ] || "$UG_ROOT/scripts/setup.sh"
+export UG_SETUP_DONE=1
 
 # Host tests: cargo's own summary lines are summed.
 host_log=$UG_LOGS/host-tests.log

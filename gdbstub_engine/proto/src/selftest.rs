@@ -11,7 +11,7 @@
 use crate::conn::{OutputFull, OutputQueue};
 use gdbstub::common::Signal;
 use gdbstub::stub::state_machine::GdbStubStateMachine;
-use gdbstub::stub::{GdbStubBuilder, GdbStubError, SingleThreadStopReason};
+use gdbstub::stub::{GdbStubBuilder, GdbStubError};
 use gdbstub::target::ext::base::singlethread::{SingleThreadBase, SingleThreadResume};
 use gdbstub::target::ext::base::BaseOps;
 use gdbstub::target::{Target, TargetError, TargetResult};
