@@ -10,8 +10,8 @@ source "$(dirname "$0")/lib.sh"
 
 lane=${1:-default}
 case $lane in
-default) fragments="base utrace" ;;
-debug) fragments="base utrace debug" ;;
+default) fragments="base utrace test" ;;
+debug) fragments="base utrace test debug" ;;
 stock) fragments="base" ;;
 *) ug_die "unknown lane '$lane' (default, debug or stock)" ;;
 esac
@@ -73,11 +73,14 @@ make_config() {
 	(cd "$out" && "$srctree/scripts/kconfig/merge_config.sh" -m .config \
 		$(printf "$UG_ROOT/config/%s.config " $fragments))
 	kmake olddefconfig
-	for f in $fragments; do
-		grep -E '^CONFIG_[A-Z0-9_]+=' "$UG_ROOT/config/$f.config" | while read -r line; do
-			grep -qx "$line" "$out/.config" || { echo "config: $line was dropped (a dependency is missing)"; exit 1; }
-		done
-	done
+	local dropped
+	dropped=$(cd "$UG_ROOT/config" && cat $(printf '%s.config ' $fragments) |
+		grep -E '^CONFIG_[A-Z0-9_]+=|^# CONFIG_[A-Z0-9_]+ is not set' |
+		grep -vxF -f "$out/.config" || true)
+	if [ -n "$dropped" ]; then
+		printf 'config: Kconfig dropped these (a dependency is missing):\n%s\n' "$dropped"
+		return 1
+	fi
 	config_id >"$out/.utrace-gdb-config"
 }
 

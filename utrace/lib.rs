@@ -3,10 +3,28 @@
 //! utrace: the user thread tracing core.
 //!
 //! Engines attach to a thread, choose the events they want and answer each
-//! callback with a resume action. This crate is built like the kernel's own
-//! `kernel` crate: a library (rlib plus object) that every engine names with
-//! `--extern utrace`, linked once into vmlinux.
+//! callback with a resume action. Callbacks run in the traced thread's own
+//! context. When engines disagree the most restrictive action wins, and
+//! SIGKILL always wins over every engine.
+//!
+//! This crate is built like the kernel's own `kernel` crate: a library
+//! (object plus metadata) that every engine names with `--extern utrace`,
+//! linked once into vmlinux. The kernel calls it through the hooks in
+//! `include/linux/utrace.h`. `utrace.rst` documents the API for engine
+//! authors.
 
 pub mod action;
+mod attach;
+mod control;
+mod engine;
+pub mod event;
+mod ffi;
+pub mod hooks;
+mod report;
+mod task_state;
 
 pub use action::Action;
+pub use attach::{attach, AttachMode};
+pub use control::{barrier, control, set_events};
+pub use engine::{Engine, EngineOps, SyscallEntry, UserRegs};
+pub use event::Events;

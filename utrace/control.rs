@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! What a tracer does to an attached engine: events, actions, barrier.
+
+use crate::engine::Engine;
+use crate::report;
+use crate::task_state::Utrace;
+use crate::{Action, Events};
+use kernel::prelude::*;
+use kernel::task::Task;
+
+/// An error code that `kernel::error::code` does not name.
+fn errno(code: u32) -> Error {
+    Error::from_errno(-(code as i32))
+}
+
+fn ealready() -> Error {
+    errno(kernel::bindings::EALREADY)
+}
+
+fn einprogress() -> Error {
+    errno(kernel::bindings::EINPROGRESS)
+}
+
+fn state_of(task: &Task, engine: &Engine) -> Result<&'static Utrace> {
+    if engine.is_detached() {
+        return Err(ESRCH);
+    }
+    let utrace = Utrace::of(task).ok_or(ESRCH)?;
+    // SAFETY: The state lives as long as the task struct, which the caller
+    // keeps alive while it uses the returned reference.
+    Ok(unsafe { &*(utrace as *const Utrace) })
+}
+
+/// Sets the events `engine` is told about on `task`.
+///
+/// Adding events takes effect at once and never fails on a live engine.
+/// Removing events from a running task returns `EINPROGRESS` if a callback
+/// of this engine may be running right now; [`barrier`] then waits for it.
+///
+/// Errors: `ESRCH` for a detached engine or a reaped task; `EALREADY` when
+/// asking for death (or quiesce) once death reporting may have begun.
+pub fn set_events(task: &Task, engine: &Engine, events: Events) -> Result {
+    let utrace = state_of(task, engine)?;
+    let state = utrace.state.lock();
+    if state.reaped || engine.is_detached() {
+        return Err(ESRCH);
+    }
+    let old = engine.events();
+    let late = Events::DEATH | Events::QUIESCE;
+    if events.without(old).intersects(late) && (state.death_begun || report::task_is_dead(task)) {
+        return Err(ealready());
+    }
+    engine.store_events(events);
+    utrace.update_flags(task, &state);
+    if old.without(events) != Events::NONE
+        && !state.stopped
+        && core::ptr::eq(state.reporting, engine)
+    {
+        return Err(einprogress());
+    }
+    Ok(())
+}
+
+/// Asks `task` to do `action` on behalf of `engine`.
+///
+/// * [`Action::Stop`]: stay stopped until this engine asks otherwise.
+///   Returns 0 if the task is already stopped; otherwise `EINPROGRESS`, and
+///   the task makes a quiesce report at its next safe point, where the
+///   engine answers [`Action::Stop`] again.
+/// * [`Action::Interrupt`], [`Action::Report`]: a quiesce report soon;
+///   interrupt also breaks a blocking system call, as a signal would.
+/// * [`Action::Resume`]: drop this engine's stop; the task runs once no
+///   engine holds it.
+/// * [`Action::Detach`]: drop the engine. `EINPROGRESS` if one of its
+///   callbacks may be running ([`barrier`] waits for it), `EALREADY` once
+///   death reporting has begun (death and reap callbacks may still come).
+/// * [`Action::SingleStep`], [`Action::BlockStep`]: `EOPNOTSUPP` until the
+///   core steps (architecture support is not wired yet).
+///
+/// SIGKILL wins over every request: a killed task never stays stopped.
+/// Errors: `ESRCH` for a detached engine or a reaped task.
+pub fn control(task: &Task, engine: &Engine, action: Action) -> Result {
+    let utrace = state_of(task, engine)?;
+    let mut state = utrace.state.lock();
+    if state.reaped || engine.is_detached() {
+        return Err(ESRCH);
+    }
+    match action {
+        Action::Stop => {
+            engine.set_request(Action::Stop);
+            if state.stopped {
+                return Ok(());
+            }
+            report::queue_report(task, utrace, &mut state, false)?;
+            Err(einprogress())
+        }
+        Action::Interrupt | Action::Report => {
+            engine.set_request(action);
+            if state.stopped {
+                utrace.wake_if_released(task, &state);
+                return Ok(());
+            }
+            report::queue_report(task, utrace, &mut state, action == Action::Interrupt)
+        }
+        Action::Resume => {
+            engine.set_request(Action::Resume);
+            utrace.wake_if_released(task, &state);
+            Ok(())
+        }
+        Action::Detach => {
+            let in_callback = core::ptr::eq(state.reporting, engine);
+            engine.mark_detached();
+            utrace.update_flags(task, &state);
+            utrace.wake_if_released(task, &state);
+            if state.death_begun && !state.death_done {
+                Err(ealready())
+            } else if in_callback {
+                Err(einprogress())
+            } else {
+                Ok(())
+            }
+        }
+        Action::SingleStep | Action::BlockStep => Err(errno(kernel::bindings::EOPNOTSUPP)),
+    }
+}
+
+/// Waits until no callback of `engine` is running on `task`.
+///
+/// When it returns 0, what the last callback returned (a stop, a detach)
+/// has taken effect. It works on a detached engine the caller still holds.
+/// Errors: `ERESTARTSYS` if a signal arrives while waiting.
+pub fn barrier(task: &Task, engine: &Engine) -> Result {
+    let Some(utrace) = Utrace::of(task) else {
+        return Ok(());
+    };
+    let mut state = utrace.state.lock();
+    while core::ptr::eq(state.reporting, engine) {
+        if utrace.callback_done.wait_interruptible(&mut state) {
+            return Err(ERESTARTSYS);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Engines: what an engine author implements, and the core's record of it.
+
+use crate::{Action, Events};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering};
+use kernel::bindings;
+use kernel::sync::Arc;
+use kernel::task::Task;
+
+/// A traced thread's user registers, as saved on kernel entry.
+pub struct UserRegs<'a>(pub(crate) &'a mut bindings::pt_regs);
+
+impl UserRegs<'_> {
+    /// The raw register block, for architecture code.
+    pub fn raw(&mut self) -> &mut bindings::pt_regs {
+        self.0
+    }
+}
+
+/// What an engine answers at system call entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SyscallEntry {
+    /// What the thread does next.
+    pub action: Action,
+    /// Skip the system call; its result is whatever the registers hold.
+    pub abort: bool,
+}
+
+/// The callbacks of an engine. Each runs in the traced thread's context,
+/// with no lock held, and may sleep briefly; to make the thread wait, return
+/// [`Action::Stop`] and resume it later with [`crate::control`].
+///
+/// Every callback has a default that asks for nothing; an engine overrides
+/// those of the events it enables with [`crate::set_events`].
+pub trait EngineOps: Send + Sync {
+    /// The thread is at a safe point, before reporting `event` (or with
+    /// [`Events::NONE`], on its way back to user mode).
+    fn report_quiesce(&self, _engine: &Engine, _event: Events) -> Action {
+        Action::Resume
+    }
+
+    /// The thread entered a system call. Engines are called in reverse
+    /// attach order here, so the last attached is the closest to user mode.
+    fn report_syscall_entry(&self, _engine: &Engine, _regs: &mut UserRegs<'_>) -> SyscallEntry {
+        SyscallEntry {
+            action: Action::Resume,
+            abort: false,
+        }
+    }
+
+    /// The thread is about to return from a system call.
+    fn report_syscall_exit(&self, _engine: &Engine, _regs: &mut UserRegs<'_>) -> Action {
+        Action::Resume
+    }
+
+    /// The thread started to exit with `*code`, which the engine may change.
+    fn report_exit(&self, _engine: &Engine, _orig_code: i64, _code: &mut i64) -> Action {
+        Action::Resume
+    }
+
+    /// The thread is dead. Only [`Action::Detach`] means anything here.
+    fn report_death(&self, _engine: &Engine, _group_dead: bool) -> Action {
+        Action::Resume
+    }
+
+    /// The thread is being reaped, possibly in the reaper's context. This is
+    /// the last callback; the engine is detached when it returns.
+    fn report_reap(&self, _engine: &Engine, _task: &Task) {}
+}
+
+/// An engine attached to one thread. The core keeps one reference while it
+/// is attached; `attach` hands the caller another.
+pub struct Engine {
+    ops: Arc<dyn EngineOps>,
+    events: AtomicU32,
+    /// The standing request, an [`Action`]; written under the task's lock.
+    request: AtomicU8,
+    detached: AtomicBool,
+}
+
+impl Engine {
+    pub(crate) fn new(ops: Arc<dyn EngineOps>) -> Self {
+        Self {
+            ops,
+            events: AtomicU32::new(0),
+            request: AtomicU8::new(Action::Resume as u8),
+            detached: AtomicBool::new(false),
+        }
+    }
+
+    /// The engine's callbacks, as given to [`crate::attach`].
+    pub fn ops(&self) -> &Arc<dyn EngineOps> {
+        &self.ops
+    }
+
+    /// The events this engine asked for.
+    pub fn events(&self) -> Events {
+        Events::from_bits(self.events.load(Ordering::Acquire))
+    }
+
+    pub(crate) fn store_events(&self, events: Events) {
+        self.events.store(events.bits(), Ordering::Release);
+    }
+
+    /// Whether this engine has been detached.
+    pub fn is_detached(&self) -> bool {
+        self.detached.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn mark_detached(&self) {
+        self.events.store(0, Ordering::Release);
+        self.detached.store(true, Ordering::Release);
+    }
+
+    pub(crate) fn request(&self) -> Action {
+        Action::from_u8(self.request.load(Ordering::Acquire))
+    }
+
+    pub(crate) fn set_request(&self, action: Action) {
+        self.request.store(action as u8, Ordering::Release);
+    }
+
+    /// Whether this engine holds its thread stopped.
+    pub(crate) fn wants_stop(&self) -> bool {
+        !self.is_detached() && self.request() == Action::Stop
+    }
+}

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Reporting: the hooks the kernel calls, the passes over the engines, and
+//! the stop a task makes when an engine asks for one.
+
+use crate::engine::{Engine, SyscallEntry, UserRegs};
+use crate::ffi;
+use crate::task_state::{remove_engine, State, Utrace};
+use crate::{Action, Events};
+use core::ptr;
+use kernel::bindings;
+use kernel::prelude::*;
+use kernel::sync::lock::{spinlock::SpinLockBackend, Guard};
+use kernel::sync::Arc;
+use kernel::task::Task;
+
+type StateGuard<'a> = Guard<'a, State, SpinLockBackend>;
+
+/// Whether `task` has passed exit_notify().
+pub(crate) fn task_is_dead(task: &Task) -> bool {
+    // SAFETY: `task` is valid; `exit_state` is only read.
+    unsafe { ptr::read_volatile(ptr::addr_of!((*ffi::task_ptr(task)).exit_state)) != 0 }
+}
+
+/// The current task and its utrace state, from a hook.
+fn current_state() -> Option<(&'static Task, &'static Utrace)> {
+    // SAFETY: A hook runs in the current task, which outlives the hook.
+    let task = unsafe { ffi::task_ref(bindings::get_current()) };
+    let utrace = Utrace::of(task)?;
+    // SAFETY: The state lives as long as the task struct.
+    Some((task, unsafe { &*(utrace as *const Utrace) }))
+}
+
+/// Makes `task` run a quiesce report at its next safe point.
+pub(crate) fn queue_report(
+    task: &Task,
+    utrace: &Utrace,
+    state: &mut StateGuard<'_>,
+    interrupt: bool,
+) -> Result {
+    if state.report_queued {
+        return Ok(());
+    }
+    // SAFETY: `report_work` lives in `utrace`, which lives as long as the
+    // task struct; `report_queued` keeps it from being queued twice.
+    unsafe { ffi::queue_report(task, utrace.report_work.get(), report_work_fn, interrupt) }
+        .map_err(|_| ESRCH)?;
+    state.report_queued = true;
+    Ok(())
+}
+
+/// Marks `engine` as in a callback; `None` if it is detached.
+fn begin_callback(utrace: &Utrace, index: usize) -> Option<Arc<Engine>> {
+    let mut state = utrace.state.lock();
+    let engine = state.engines.get(index)?.clone();
+    if engine.is_detached() {
+        return None;
+    }
+    state.reporting = &*engine;
+    Some(engine)
+}
+
+/// Applies what `engine`'s callback returned, and wakes `barrier` waiters.
+fn end_callback(task: &Task, utrace: &Utrace, engine: &Engine, action: Action) {
+    let mut state = utrace.state.lock();
+    state.reporting = ptr::null();
+    if !engine.is_detached() {
+        match action {
+            Action::Detach => {
+                engine.mark_detached();
+                utrace.update_flags(task, &state);
+            }
+            // A callback's answer replaces the engine's standing request.
+            a => engine.set_request(a),
+        }
+    }
+    drop(state);
+    utrace.callback_done.notify_all();
+}
+
+/// Calls, for every engine attached before the pass began, `report` if the
+/// engine wants `event` (after its quiesce callback, if it wants those).
+/// Returns the most restrictive answer.
+fn report_pass(
+    task: &Task,
+    utrace: &Utrace,
+    event: Events,
+    reverse: bool,
+    mut report: impl FnMut(&Engine) -> Action,
+) -> Action {
+    let count = utrace.state.lock().engines.len();
+    let mut combined = Action::Resume;
+    for k in 0..count {
+        let index = if reverse { count - 1 - k } else { k };
+        let Some(engine) = begin_callback(utrace, index) else {
+            continue;
+        };
+        let mut action = Action::Resume;
+        if engine.events().contains(Events::QUIESCE) && event != Events::NONE {
+            action = engine.ops().report_quiesce(&engine, event);
+        }
+        if engine.events().intersects(event) {
+            action = action.combine(report(&engine));
+        } else if event == Events::NONE && engine.events().contains(Events::QUIESCE) {
+            action = engine.ops().report_quiesce(&engine, Events::NONE);
+        }
+        end_callback(task, utrace, &engine, action);
+        if action != Action::Detach {
+            combined = combined.combine(action);
+        }
+    }
+    combined
+}
+
+/// Drops detached engines. Only the task itself (or its reaper) removes
+/// engines, so indexes stay stable during its passes.
+fn purge_detached(task: &Task, utrace: &Utrace, state: &mut StateGuard<'_>) {
+    let mut i = 0;
+    let mut removed = false;
+    while i < state.engines.len() {
+        if state.engines[i].is_detached() {
+            drop(remove_engine(&mut state.engines, i));
+            removed = true;
+        } else {
+            i += 1;
+        }
+    }
+    if removed {
+        utrace.update_flags(task, state);
+    }
+}
+
+/// The end of every report: stop while an engine holds the task (unless
+/// SIGKILL wins), then give engines that asked for a report one more
+/// chance before the task goes back to user mode.
+fn finish_report(task: &Task, utrace: &Utrace) {
+    loop {
+        let mut state = utrace.state.lock();
+        purge_detached(task, utrace, &mut state);
+        if state.any_wants_stop() && ffi::current_may_stop() {
+            state.stopped = true;
+            ffi::prepare_stop();
+            drop(state);
+            ffi::schedule();
+            utrace.state.lock().stopped = false;
+            continue;
+        }
+        let again = state
+            .engines
+            .iter()
+            .any(|e| !e.is_detached() && matches!(e.request(), Action::Report | Action::Interrupt));
+        drop(state);
+        if !again || !ffi::current_may_stop() {
+            return;
+        }
+        for e in utrace.state.lock().engines.iter() {
+            if matches!(e.request(), Action::Report | Action::Interrupt) {
+                e.set_request(Action::Resume);
+            }
+        }
+        report_pass(task, utrace, Events::NONE, false, |_| Action::Resume);
+    }
+}
+
+/// The task work queued by `queue_report`: a quiesce report.
+unsafe extern "C" fn report_work_fn(_work: *mut bindings::callback_head) {
+    let Some((task, utrace)) = current_state() else {
+        return;
+    };
+    utrace.state.lock().report_queued = false;
+    report_pass(task, utrace, Events::NONE, false, |_| Action::Resume);
+    finish_report(task, utrace);
+}
+
+/// Reports system call entry; returns true to skip the system call.
+///
+/// # Safety
+///
+/// `regs` must be the current task's saved user registers.
+pub(crate) unsafe fn syscall_entry(regs: *mut bindings::pt_regs) -> bool {
+    let Some((task, utrace)) = current_state() else {
+        return false;
+    };
+    let mut abort = false;
+    report_pass(task, utrace, Events::SYSCALL_ENTRY, true, |engine| {
+        // SAFETY: `regs` are the current task's saved user registers, only
+        // touched by this task while it is in the hook.
+        let mut user = UserRegs(unsafe { &mut *regs });
+        let SyscallEntry { action, abort: a } =
+            engine.ops().report_syscall_entry(engine, &mut user);
+        abort = a;
+        action
+    });
+    finish_report(task, utrace);
+    // SIGKILL during an entry stop aborts the system call.
+    abort || !ffi::current_may_stop()
+}
+
+/// Reports system call exit.
+///
+/// # Safety
+///
+/// `regs` must be the current task's saved user registers.
+pub(crate) unsafe fn syscall_exit(regs: *mut bindings::pt_regs) {
+    let Some((task, utrace)) = current_state() else {
+        return;
+    };
+    report_pass(task, utrace, Events::SYSCALL_EXIT, false, |engine| {
+        // SAFETY: As for syscall entry.
+        let mut user = UserRegs(unsafe { &mut *regs });
+        engine.ops().report_syscall_exit(engine, &mut user)
+    });
+    finish_report(task, utrace);
+}
+
+/// Reports the start of do_exit(); engines may change `*code`.
+///
+/// # Safety
+///
+/// `code` must point to the exit code of the current task's do_exit().
+pub(crate) unsafe fn exit(code: *mut core::ffi::c_long) {
+    let Some((task, utrace)) = current_state() else {
+        return;
+    };
+    // SAFETY: `code` points to do_exit()'s argument, owned by this task.
+    let orig = unsafe { *code };
+    let mut new = orig;
+    report_pass(task, utrace, Events::EXIT, false, |engine| {
+        engine.ops().report_exit(engine, orig, &mut new)
+    });
+    // SAFETY: As above.
+    unsafe { *code = new };
+    finish_report(task, utrace);
+}
+
+/// Reports death, after exit_notify(); then performs a reap that came in
+/// the meantime.
+///
+/// # Safety
+///
+/// `task` must be the current task, dying.
+pub(crate) unsafe fn death(task: *mut bindings::task_struct, group_dead: bool) {
+    // SAFETY: Called by the dying task on itself.
+    let task = unsafe { ffi::task_ref(task) };
+    let Some(utrace) = Utrace::of(task) else {
+        return;
+    };
+    utrace.state.lock().death_begun = true;
+    report_pass(task, utrace, Events::DEATH, false, |engine| {
+        match engine.ops().report_death(engine, group_dead) {
+            Action::Detach => Action::Detach,
+            _ => Action::Resume,
+        }
+    });
+    let deferred = {
+        let mut state = utrace.state.lock();
+        state.death_done = true;
+        purge_detached(task, utrace, &mut state);
+        state.reap_deferred
+    };
+    if deferred {
+        reap(task, utrace);
+    }
+}
+
+/// Reports the reap of `task`, from release_task(). Death comes first: if
+/// death reporting is due or running, the dying task reaps at its end.
+///
+/// # Safety
+///
+/// `task` must be a task being released, valid for the call.
+pub(crate) unsafe fn reap_hook(task: *mut bindings::task_struct) {
+    // SAFETY: release_task() holds the task until it returns.
+    let task = unsafe { ffi::task_ref(task) };
+    let Some(utrace) = Utrace::of(task) else {
+        return;
+    };
+    {
+        let mut state = utrace.state.lock();
+        let death_due = state.events().intersects(Events::DEATH | Events::QUIESCE);
+        if !state.death_done && (state.death_begun || death_due) {
+            state.reap_deferred = true;
+            return;
+        }
+    }
+    reap(task, utrace);
+}
+
+/// Detaches every engine, calling the reap callback of those that want it.
+fn reap(task: &Task, utrace: &Utrace) {
+    let engines = {
+        let mut state = utrace.state.lock();
+        if state.reaped {
+            return;
+        }
+        state.reaped = true;
+        let engines = core::mem::replace(&mut state.engines, KVec::new());
+        utrace.update_flags(task, &state);
+        engines
+    };
+    for engine in engines.iter() {
+        if engine.is_detached() {
+            continue;
+        }
+        if engine.events().contains(Events::REAP) {
+            engine.ops().report_reap(engine, task);
+        }
+        engine.mark_detached();
+    }
+    utrace.callback_done.notify_all();
+}

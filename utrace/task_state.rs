@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The core's per-task state, hung off `task->utrace`.
+
+use crate::engine::Engine;
+use crate::event::Events;
+use crate::ffi;
+use core::ptr;
+use core::sync::atomic::{AtomicPtr, Ordering};
+use kernel::bindings;
+use kernel::prelude::*;
+use kernel::sync::{Arc, CondVar, SpinLock};
+use kernel::task::Task;
+use kernel::types::Opaque;
+use kernel::{new_condvar, new_spinlock};
+
+/// What the lock of a task's [`Utrace`] protects.
+pub(crate) struct State {
+    /// Attached engines in attach order; detached ones stay until the task
+    /// itself (or its reaper) removes them, so indexes are stable while it
+    /// reports.
+    pub(crate) engines: KVec<Arc<Engine>>,
+    /// The engine whose callback is running, for `barrier`; null if none.
+    pub(crate) reporting: *const Engine,
+    /// The task is in a utrace stop (or about to schedule into one).
+    pub(crate) stopped: bool,
+    /// The report work is queued and has not run yet.
+    pub(crate) report_queued: bool,
+    /// Death reporting has begun.
+    pub(crate) death_begun: bool,
+    /// Death reporting is over.
+    pub(crate) death_done: bool,
+    /// The reaper found death reporting unfinished; its end reaps.
+    pub(crate) reap_deferred: bool,
+    /// The task has been reaped: every engine is detached.
+    pub(crate) reaped: bool,
+}
+
+// SAFETY: `reporting` is only compared, never dereferenced.
+unsafe impl Send for State {}
+
+impl State {
+    /// Whether any attached engine holds the task stopped.
+    pub(crate) fn any_wants_stop(&self) -> bool {
+        self.engines.iter().any(|e| e.wants_stop())
+    }
+
+    /// The union of the attached engines' events.
+    pub(crate) fn events(&self) -> Events {
+        self.engines
+            .iter()
+            .filter(|e| !e.is_detached())
+            .fold(Events::NONE, |acc, e| acc | e.events())
+    }
+}
+
+/// The core's state for one task.
+#[pin_data]
+pub(crate) struct Utrace {
+    #[pin]
+    pub(crate) state: SpinLock<State>,
+    /// Signalled whenever a callback returns, for `barrier`.
+    #[pin]
+    pub(crate) callback_done: CondVar,
+    /// The task work that brings the task to a safe point.
+    pub(crate) report_work: Opaque<bindings::callback_head>,
+}
+
+impl Utrace {
+    fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            state <- new_spinlock!(State {
+                engines: KVec::new(),
+                reporting: ptr::null(),
+                stopped: false,
+                report_queued: false,
+                death_begun: false,
+                death_done: false,
+                reap_deferred: false,
+                reaped: false,
+            }, "utrace_state"),
+            callback_done <- new_condvar!("utrace_callback_done"),
+            report_work: Opaque::uninit(),
+        })
+    }
+
+    fn slot(task: &Task) -> &AtomicPtr<bindings::utrace> {
+        // SAFETY: `task` is valid; `utrace` is only accessed atomically.
+        unsafe { AtomicPtr::from_ptr(ptr::addr_of_mut!((*ffi::task_ptr(task)).utrace)) }
+    }
+
+    /// The state of `task`, if any engine was ever attached to it.
+    pub(crate) fn of(task: &Task) -> Option<&Utrace> {
+        let p = Self::slot(task).load(Ordering::Acquire);
+        // SAFETY: A non-null `task->utrace` is a `Utrace` leaked by
+        // `of_or_create`, freed only with the task struct, which the
+        // caller's reference keeps alive.
+        unsafe { p.cast::<Utrace>().as_ref() }
+    }
+
+    /// The state of `task`, created on first use.
+    pub(crate) fn of_or_create(task: &Task) -> Result<&Utrace> {
+        if let Some(u) = Self::of(task) {
+            return Ok(u);
+        }
+        let pinned = KBox::pin_init(Self::new(), GFP_KERNEL)?;
+        // SAFETY: The state is never moved out of this allocation: it is
+        // reached through `task->utrace` until `utrace_free_task` frees it.
+        let new = KBox::into_raw(unsafe { Pin::into_inner_unchecked(pinned) });
+        match Self::slot(task).compare_exchange(
+            ptr::null_mut(),
+            new.cast(),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => {}
+            Err(_) => {
+                // SAFETY: `new` came from `KBox::into_raw` above and was
+                // never published.
+                drop(unsafe { KBox::from_raw(new) });
+            }
+        }
+        Self::of(task).ok_or(EINVAL)
+    }
+
+    /// Recomputes `task->utrace_flags` and the syscall work bit from the
+    /// engines. Called with the lock held, after any change of events or
+    /// of the engine list.
+    pub(crate) fn update_flags(&self, task: &Task, state: &State) {
+        let events = state.events();
+        let mut flags = events.bits() as usize;
+        if !state.engines.is_empty() {
+            flags |= Events::ATTACHED.bits() as usize;
+        }
+        // SAFETY: `task` is valid; hooks read the word with READ_ONCE.
+        unsafe {
+            ptr::write_volatile(
+                ptr::addr_of_mut!((*ffi::task_ptr(task)).utrace_flags),
+                flags,
+            )
+        };
+        ffi::set_syscall_work(
+            task,
+            events.intersects(Events::SYSCALL_ENTRY | Events::SYSCALL_EXIT),
+        );
+    }
+
+    /// Wakes the task if it is stopped and no engine holds it any more.
+    pub(crate) fn wake_if_released(&self, task: &Task, state: &State) {
+        if state.stopped && !state.any_wants_stop() {
+            ffi::wake_stopped(task);
+        }
+    }
+}
+
+/// Frees a task's utrace state along with the task struct.
+///
+/// # Safety
+///
+/// `task` must be a task being freed: no one else can reach it any more.
+pub(crate) unsafe fn free_task(task: *mut bindings::task_struct) {
+    // SAFETY: The caller guarantees no one else reaches `task->utrace`.
+    let p = unsafe { core::mem::replace(&mut (*task).utrace, ptr::null_mut()) };
+    if !p.is_null() {
+        // SAFETY: `p` was leaked from a `KBox<Utrace>` in `of_or_create`.
+        drop(unsafe { KBox::from_raw(p.cast::<Utrace>()) });
+    }
+}
+
+/// Removes `engines[index]`, keeping the others in order.
+pub(crate) fn remove_engine(engines: &mut KVec<Arc<Engine>>, index: usize) -> Arc<Engine> {
+    let len = engines.len();
+    engines.as_mut_slice()[index..].rotate_left(1);
+    // SAFETY: The element at `len - 1` is initialised; after reading it out
+    // the length shrinks so it is never dropped twice.
+    unsafe {
+        let last = ptr::read(engines.as_ptr().add(len - 1));
+        engines.set_len(len - 1);
+        last
+    }
+}

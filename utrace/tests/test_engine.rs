@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The utrace test engine, built only for tests.
+//!
+//! Guest tests drive the core through it with one-line commands written to
+//! /sys/kernel/debug/utrace_test/ctl (see test_engine_debugfs.c); a read
+//! returns the reply. Each attached engine records what it was told and
+//! answers each event as the test configured:
+//!
+//! ```text
+//! attach PID [create|exclusive|lookup]  -> "engine ID" | "err ERRNO"
+//! events ID EVENT[,EVENT...]|none        -> "ok" | "err ERRNO"
+//! control ID ACTION                      -> "ok" | "err ERRNO"
+//! answer ID EVENT ACTION                 -> "ok"   (what a callback returns)
+//! abort ID NR                            -> "ok"   (skip syscall NR at entry)
+//! exitcode ID CODE                       -> "ok"   (change the exit code)
+//! barrier ID                             -> "ok" | "err ERRNO"
+//! stats ID                               -> "quiesce=N entry=N ... detached=B"
+//! release ID                             -> "ok"   (drop the test's references)
+//! live                                   -> "live=N" (test engines not freed)
+//! ```
+
+use core::cell::UnsafeCell;
+use core::fmt::Write;
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicI64, AtomicU32, AtomicU8, AtomicUsize, Ordering};
+use kernel::bindings;
+use kernel::prelude::*;
+use kernel::sync::Arc;
+use kernel::task::Task;
+use kernel::types::ARef;
+use utrace::{Action, AttachMode, Engine, EngineOps, Events, SyscallEntry, UserRegs};
+
+const __LOG_PREFIX: &[u8] = b"utrace_test\0";
+
+/// Test engines allocated and not yet freed: a leak shows here.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// Orders death and reap callbacks across engines.
+static SEQUENCE: AtomicU32 = AtomicU32::new(0);
+
+#[derive(Clone, Copy)]
+enum Counter {
+    Quiesce,
+    Entry,
+    SyscallExit,
+    Exit,
+    Death,
+    Reap,
+}
+
+const COUNTERS: usize = 6;
+const NO_ABORT: i64 = -1;
+const KEEP_CODE: i64 = i64::MIN;
+
+struct TestOps {
+    counts: [AtomicU32; COUNTERS],
+    death_seq: AtomicU32,
+    reap_seq: AtomicU32,
+    /// What quiesce, syscall entry, syscall exit and exit callbacks return.
+    answers: [AtomicU8; 4],
+    abort_nr: AtomicI64,
+    exit_code: AtomicI64,
+}
+
+impl TestOps {
+    fn new() -> Self {
+        LIVE.fetch_add(1, Ordering::Relaxed);
+        let resume = || AtomicU8::new(Action::Resume as u8);
+        Self {
+            counts: Default::default(),
+            death_seq: AtomicU32::new(0),
+            reap_seq: AtomicU32::new(0),
+            answers: [resume(), resume(), resume(), resume()],
+            abort_nr: AtomicI64::new(NO_ABORT),
+            exit_code: AtomicI64::new(KEEP_CODE),
+        }
+    }
+
+    fn count(&self, c: Counter) {
+        self.counts[c as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn answer(&self, slot: usize) -> Action {
+        action_from_u8(self.answers[slot].load(Ordering::Relaxed))
+    }
+}
+
+impl Drop for TestOps {
+    fn drop(&mut self) {
+        LIVE.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn action_from_u8(v: u8) -> Action {
+    [
+        Action::Stop,
+        Action::Interrupt,
+        Action::Report,
+        Action::SingleStep,
+        Action::BlockStep,
+        Action::Resume,
+        Action::Detach,
+    ]
+    .into_iter()
+    .find(|a| *a as u8 == v)
+    .unwrap_or(Action::Resume)
+}
+
+impl EngineOps for TestOps {
+    fn report_quiesce(&self, _engine: &Engine, _event: Events) -> Action {
+        self.count(Counter::Quiesce);
+        self.answer(0)
+    }
+
+    fn report_syscall_entry(&self, _engine: &Engine, regs: &mut UserRegs<'_>) -> SyscallEntry {
+        self.count(Counter::Entry);
+        let nr = regs.raw().orig_ax as i64;
+        SyscallEntry {
+            action: self.answer(1),
+            abort: nr == self.abort_nr.load(Ordering::Relaxed),
+        }
+    }
+
+    fn report_syscall_exit(&self, _engine: &Engine, _regs: &mut UserRegs<'_>) -> Action {
+        self.count(Counter::SyscallExit);
+        self.answer(2)
+    }
+
+    fn report_exit(&self, _engine: &Engine, _orig: i64, code: &mut i64) -> Action {
+        self.count(Counter::Exit);
+        let new = self.exit_code.load(Ordering::Relaxed);
+        if new != KEEP_CODE {
+            *code = new;
+        }
+        self.answer(3)
+    }
+
+    fn report_death(&self, _engine: &Engine, _group_dead: bool) -> Action {
+        self.count(Counter::Death);
+        self.death_seq.store(
+            SEQUENCE.fetch_add(1, Ordering::Relaxed) + 1,
+            Ordering::Relaxed,
+        );
+        Action::Resume
+    }
+
+    fn report_reap(&self, _engine: &Engine, _task: &Task) {
+        self.count(Counter::Reap);
+        self.reap_seq.store(
+            SEQUENCE.fetch_add(1, Ordering::Relaxed) + 1,
+            Ordering::Relaxed,
+        );
+    }
+}
+
+struct Entry {
+    id: u32,
+    task: ARef<Task>,
+    engine: Arc<Engine>,
+    ops: Arc<TestOps>,
+}
+
+struct Registry {
+    entries: KVec<Entry>,
+    next_id: u32,
+}
+
+/// The attached test engines.
+struct RegistryCell(UnsafeCell<Registry>);
+
+// SAFETY: Only `utrace_test_command` touches the registry, and
+// test_engine_debugfs.c calls it with its `ctl_lock` mutex held.
+unsafe impl Sync for RegistryCell {}
+
+static REGISTRY: RegistryCell = RegistryCell(UnsafeCell::new(Registry {
+    entries: KVec::new(),
+    next_id: 1,
+}));
+
+struct Reply<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl Write for Reply<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = (self.len + s.len()).min(self.buf.len());
+        let n = end - self.len;
+        self.buf[self.len..end].copy_from_slice(&s.as_bytes()[..n]);
+        self.len = end;
+        Ok(())
+    }
+}
+
+fn parse_action(word: &str) -> Result<Action> {
+    Ok(match word {
+        "stop" => Action::Stop,
+        "interrupt" => Action::Interrupt,
+        "report" => Action::Report,
+        "singlestep" => Action::SingleStep,
+        "blockstep" => Action::BlockStep,
+        "resume" => Action::Resume,
+        "detach" => Action::Detach,
+        _ => return Err(EINVAL),
+    })
+}
+
+fn parse_events(word: &str) -> Result<Events> {
+    let mut events = Events::NONE;
+    for name in word.split(',') {
+        events = events
+            | match name {
+                "none" => Events::NONE,
+                "quiesce" => Events::QUIESCE,
+                "syscall_entry" => Events::SYSCALL_ENTRY,
+                "syscall_exit" => Events::SYSCALL_EXIT,
+                "exit" => Events::EXIT,
+                "death" => Events::DEATH,
+                "reap" => Events::REAP,
+                _ => return Err(EINVAL),
+            };
+    }
+    Ok(events)
+}
+
+fn answer_slot(word: &str) -> Result<usize> {
+    Ok(match word {
+        "quiesce" => 0,
+        "syscall_entry" => 1,
+        "syscall_exit" => 2,
+        "exit" => 3,
+        _ => return Err(EINVAL),
+    })
+}
+
+fn task_by_pid(pid: i32) -> Result<ARef<Task>> {
+    // SAFETY: Looks up a pid in the caller's namespace; the returned task,
+    // if any, carries a reference that the `ARef` takes over.
+    let raw = unsafe { bindings::find_get_task_by_vpid(pid) };
+    let task = NonNull::new(raw.cast::<Task>()).ok_or(ESRCH)?;
+    // SAFETY: `find_get_task_by_vpid` returned a counted reference.
+    Ok(unsafe { ARef::from_raw(task) })
+}
+
+fn number<T: core::str::FromStr>(word: Option<&str>) -> Result<T> {
+    word.ok_or(EINVAL)?.parse().map_err(|_| EINVAL)
+}
+
+fn run(reg: &mut Registry, line: &str, out: &mut Reply<'_>) -> Result {
+    let mut words = line.split_whitespace();
+    let cmd = words.next().ok_or(EINVAL)?;
+    if cmd == "live" {
+        let _ = write!(out, "live={}", LIVE.load(Ordering::Relaxed));
+        return Ok(());
+    }
+    if cmd == "attach" {
+        let task = task_by_pid(number(words.next())?)?;
+        let mode = match words.next().unwrap_or("create") {
+            "create" => AttachMode::Create,
+            "exclusive" => AttachMode::Exclusive,
+            "lookup" => AttachMode::Lookup,
+            _ => return Err(EINVAL),
+        };
+        // Exclusive and lookup match the ops of the newest engine on the task.
+        let ops = match reg
+            .entries
+            .iter()
+            .rev()
+            .find(|e| core::ptr::eq(&*e.task, &*task))
+        {
+            Some(e) if mode != AttachMode::Create => e.ops.clone(),
+            _ => Arc::new(TestOps::new(), GFP_KERNEL)?,
+        };
+        let dyn_ops: Arc<dyn EngineOps> = ops.clone();
+        let engine = utrace::attach(&task, &dyn_ops, mode)?;
+        let id = match reg.entries.iter().find(|e| Arc::ptr_eq(&e.engine, &engine)) {
+            Some(e) => e.id,
+            None => {
+                let id = reg.next_id;
+                reg.next_id += 1;
+                reg.entries.push(
+                    Entry {
+                        id,
+                        task,
+                        engine,
+                        ops,
+                    },
+                    GFP_KERNEL,
+                )?;
+                id
+            }
+        };
+        let _ = write!(out, "engine {}", id);
+        return Ok(());
+    }
+    let id: u32 = number(words.next())?;
+    let index = reg.entries.iter().position(|e| e.id == id).ok_or(ENOENT)?;
+    let e = &reg.entries[index];
+    match cmd {
+        "events" => utrace::set_events(
+            &e.task,
+            &e.engine,
+            parse_events(words.next().ok_or(EINVAL)?)?,
+        )?,
+        "control" => utrace::control(
+            &e.task,
+            &e.engine,
+            parse_action(words.next().ok_or(EINVAL)?)?,
+        )?,
+        "barrier" => utrace::barrier(&e.task, &e.engine)?,
+        "answer" => {
+            let slot = answer_slot(words.next().ok_or(EINVAL)?)?;
+            let action = parse_action(words.next().ok_or(EINVAL)?)?;
+            e.ops.answers[slot].store(action as u8, Ordering::Relaxed);
+        }
+        "abort" => e
+            .ops
+            .abort_nr
+            .store(number(words.next())?, Ordering::Relaxed),
+        "exitcode" => e
+            .ops
+            .exit_code
+            .store(number(words.next())?, Ordering::Relaxed),
+        "stats" => {
+            let c = |k: Counter| e.ops.counts[k as usize].load(Ordering::Relaxed);
+            let _ = write!(
+                out,
+                "quiesce={} entry={} sysexit={} exit={} death={} reap={} death_seq={} reap_seq={} detached={}",
+                c(Counter::Quiesce),
+                c(Counter::Entry),
+                c(Counter::SyscallExit),
+                c(Counter::Exit),
+                c(Counter::Death),
+                c(Counter::Reap),
+                e.ops.death_seq.load(Ordering::Relaxed),
+                e.ops.reap_seq.load(Ordering::Relaxed),
+                e.engine.is_detached() as u8,
+            );
+            return Ok(());
+        }
+        "release" => {
+            let last = reg.entries.len() - 1;
+            reg.entries.as_mut_slice().swap(index, last);
+            // SAFETY: The last element is initialised; it is read out
+            // exactly once and the length shrinks past it.
+            drop(unsafe { core::ptr::read(reg.entries.as_ptr().add(last)) });
+            // SAFETY: As above.
+            unsafe { reg.entries.set_len(last) };
+        }
+        _ => return Err(EINVAL),
+    }
+    let _ = write!(out, "ok");
+    Ok(())
+}
+
+/// Runs one test command and writes the reply; returns the reply's length.
+#[no_mangle]
+pub extern "C" fn utrace_test_command(
+    cmd: *const u8,
+    len: usize,
+    reply: *mut u8,
+    cap: usize,
+) -> usize {
+    // SAFETY: test_engine_debugfs.c passes its own buffers of these sizes.
+    let (cmd, reply) = unsafe {
+        (
+            core::slice::from_raw_parts(cmd, len),
+            core::slice::from_raw_parts_mut(reply, cap),
+        )
+    };
+    let mut out = Reply { buf: reply, len: 0 };
+    // SAFETY: Serialised by the caller's mutex; see `RegistryCell`.
+    let reg = unsafe { &mut *REGISTRY.0.get() };
+    let result = match core::str::from_utf8(cmd) {
+        Ok(line) => run(reg, line.trim(), &mut out),
+        Err(_) => Err(EINVAL),
+    };
+    if let Err(e) = result {
+        out.len = 0;
+        let _ = write!(out, "err {}", e.to_errno());
+    }
+    out.len
+}
