@@ -6,6 +6,7 @@
 # Usage: boot.sh LANE MODE [RESULTS_DIR]
 #   MODE test:  run tests/guest/run.sh, KTAP into RESULTS_DIR/ktap.log
 #   MODE demo:  run tests/guest/demo.sh, then a shell if stdin is a tty
+#   MODE bench: run tests/guest/bench.sh, its output into RESULTS_DIR/bench.log
 #   MODE probe: power off at once (used to check KVM)
 # The kernel console goes to RESULTS_DIR/console.log (test, probe) or to
 # the terminal (demo). UG_BOOT_TIMEOUT bounds the run (seconds).
@@ -30,7 +31,7 @@ qemu_cmd() {
 		-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
 		-fsdev local,id=results,path="$results",security_model=none \
 		-device virtio-9p-pci,fsdev=results,mount_tag=results \
-		-append "'console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 ro init=$UG_ROOT/tests/guest/init.sh panic=-1 loglevel=6 ug_mode=$m ug_root=$UG_ROOT ug_bin=$UG_CACHE/guest-bin ug_interactive=$interactive'"
+		-append "'console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 ro init=$UG_ROOT/tests/guest/init.sh panic=-1 loglevel=6 ug_mode=$m ug_root=$UG_ROOT ug_bin=$UG_CACHE/guest-bin ug_interactive=$interactive ug_tests=${UG_TESTS:-} ug_trace=${UG_TRACE:-0} ug_case_timeout=${UG_CASE_TIMEOUT:-120} ug_lane=$lane'"
 }
 
 # KVM exists on these machines but can hang in nested guests: believe it
@@ -54,7 +55,7 @@ interactive=0
 accel=${UG_ACCEL:-$(pick_accel)}
 limit=${UG_BOOT_TIMEOUT:-1200}
 case $mode in
-test | probe)
+test | bench | probe)
 	ug_say "qemu: booting the $lane kernel ($accel), console in $results/console.log"
 	rc=0
 	eval "timeout -k 5 $limit $(qemu_cmd "$accel" "$mode")" </dev/null >"$results/console.log" 2>&1 || rc=$?

@@ -33,6 +33,30 @@ series_id() {
 	(cat "$UG_SRC/VERSION" && cd "$UG_ROOT/patches" && cat series $(cat series)) | sha256sum | cut -c1-16
 }
 
+# The files the series changes.
+patched_files() {
+	(cd "$UG_ROOT/patches" && sed -n 's|^+++ b/||p' $(cat series)) | sort -u
+}
+
+# Keeps rebuilds small when the series changes: a file whose content is
+# the same as in the old tree keeps its old time stamp, and a file the
+# series no longer touches gets a new one, or make would keep the objects
+# built from the patched version.
+carry_timestamps() {
+	local f now
+	now=$(patched_files)
+	for f in $(cat "$tree/.utrace-gdb-files" 2>/dev/null) $now; do
+		[ -f "$tree/$f" ] && [ -f "$tree.new/$f" ] || continue
+		if ! grep -qx "$f" <<<"$now"; then
+			# Unpatched now: a private copy with a new time stamp, so
+			# the hard link to the pristine file keeps its own.
+			cp --remove-destination "$pristine/$f" "$tree.new/$f"
+		elif cmp -s "$tree/$f" "$tree.new/$f"; then
+			touch -r "$tree/$f" "$tree.new/$f"
+		fi
+	done
+}
+
 make_tree() {
 	local p
 	rm -rf "$tree.new"
@@ -41,6 +65,8 @@ make_tree() {
 		echo "applying $p"
 		patch -d "$tree.new" -p1 --no-backup-if-mismatch -s <"$UG_ROOT/patches/$p"
 	done
+	[ -d "$tree" ] && carry_timestamps
+	patched_files >"$tree.new/.utrace-gdb-files"
 	rm -rf "$tree"
 	mv "$tree.new" "$tree"
 	series_id >"$tree/.utrace-gdb-series"

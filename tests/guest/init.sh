@@ -4,7 +4,7 @@
 # over 9p; everything that must be writable is a tmpfs.
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export HOME=/root TERM=${TERM:-linux}
+export HOME=/tmp/home TERM=${TERM:-linux}
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -12,10 +12,11 @@ mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
-for d in /tmp /run /var/tmp /root; do
+for d in /tmp /run /var/tmp; do
 	mount -t tmpfs tmpfs "$d"
 done
 mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p "$HOME"
 mount -t 9p -o trans=virtio,version=9p2000.L results /mnt
 hostname utrace-gdb-guest
 
@@ -27,6 +28,10 @@ probe)
 test)
 	tests/guest/run.sh >/mnt/ktap.log 2>&1
 	echo "utrace-gdb: guest tests finished"
+	;;
+bench)
+	tests/guest/bench.sh >/mnt/bench.log 2>&1
+	echo "utrace-gdb: benchmarks finished"
 	;;
 demo)
 	tests/guest/demo.sh

@@ -5,8 +5,16 @@
 # output becomes KTAP diagnostics. Each case has a time limit.
 
 cd "$(dirname "$0")/cases" || exit 1
-cases=(*)
-case_timeout=${UG_CASE_TIMEOUT:-300}
+# ug_tests (kernel command line, from UG_TESTS on the host) picks cases.
+if [ -n "${ug_tests:-}" ]; then
+	cases=()
+	for t in ${ug_tests//,/ }; do
+		cases+=("$t".*)
+	done
+else
+	cases=(*)
+fi
+case_timeout=${ug_case_timeout:-120}
 
 echo "KTAP version 1"
 echo "1..${#cases[@]}"
@@ -14,8 +22,26 @@ n=0
 for c in "${cases[@]}"; do
 	n=$((n + 1))
 	name=${c%.*}
-	out=$(timeout -k 5 "$case_timeout" "./$c" 2>&1)
+	# Progress on the console: a hang then shows where it happened.
+	echo "utrace-gdb: test $n $name" >/dev/kmsg
+	# Each case runs in its own session; whatever it leaves running is
+	# killed afterwards, so a stray tracee cannot hold up the next case.
+	log=/tmp/case.log
+	trace=
+	[ "${ug_trace:-0}" = 1 ] && trace=-x
+	setsid --wait bash -c 'echo $$ >/tmp/case.sid; exec timeout -k 5 "$0" bash $1 "./$2"' \
+		"$case_timeout" "$trace" "$c" >"$log" 2>&1 </dev/null
 	rc=$?
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		# Where is it stuck? Every task's stack, into the case's log.
+		echo t >/proc/sysrq-trigger
+		echo l >/proc/sysrq-trigger
+		sleep 2
+		dmesg | sed -n '/sysrq: Show State/,$p' | grep -v '^\[[ 0-9.]*\] *$' >>"$log"
+	fi
+	pkill -9 -s "$(cat /tmp/case.sid)" 2>/dev/null
+	[ "${ug_trace:-0}" = 1 ] && cat "$log" >/dev/console
+	out=$(cat "$log")
 	[ -n "$out" ] && sed 's/^/# /' <<<"$out"
 	case $rc in
 	0) echo "ok $n $name" ;;
