@@ -4,7 +4,7 @@
 
 use crate::engine::{Engine, EngineOps};
 use crate::ffi;
-use crate::task_state::Utrace;
+use crate::task_state::{remove_engine, Utrace};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -29,13 +29,19 @@ pub enum AttachMode {
 /// [`crate::set_events`] and [`crate::control`]. An engine attached while
 /// the task is reporting an event does not see that event.
 ///
-/// Errors: `EPERM` for a kernel thread, `ESRCH` if the task has been
-/// reaped, `EEXIST` or `ENOENT` as [`AttachMode`] says, `ENOMEM`.
+/// Errors: `EPERM` for a kernel thread, `EALREADY` if the task is exiting,
+/// `ESRCH` if it is being reaped, `EEXIST` or `ENOENT` as [`AttachMode`]
+/// says, `ENOMEM`.
 pub fn attach(task: &Task, ops: &Arc<dyn EngineOps>, mode: AttachMode) -> Result<Arc<Engine>> {
-    // SAFETY: `task` is valid for the duration of the call.
-    let flags = unsafe { (*ffi::task_ptr(task)).flags };
+    let flags = ffi::task_flags(task);
     if flags & bindings::PF_KTHREAD != 0 {
         return Err(EPERM);
+    }
+    if is_being_reaped(task) {
+        return Err(ESRCH);
+    }
+    if flags & bindings::PF_EXITING != 0 {
+        return Err(crate::control::ealready());
     }
     let utrace = Utrace::of_or_create(task)?;
     let engine = match mode {
@@ -63,7 +69,8 @@ pub fn attach(task: &Task, ops: &Arc<dyn EngineOps>, mode: AttachMode) -> Result
             if state.engines.len() < state.engines.capacity() {
                 state.engines.push(engine.clone(), GFP_NOWAIT)?;
                 utrace.update_flags(task, &state);
-                return Ok(engine.clone());
+                drop(state);
+                return recheck_reap(task, utrace, engine);
             }
             state.engines.len() + 1
         };
@@ -79,4 +86,28 @@ pub fn attach(task: &Task, ops: &Arc<dyn EngineOps>, mode: AttachMode) -> Result
         drop(state);
         drop(bigger);
     }
+}
+
+/// Whether release_task() may have begun for `task`.
+fn is_being_reaped(task: &Task) -> bool {
+    ffi::exit_state(task) == bindings::EXIT_DEAD
+}
+
+/// Closes the race with release_task(): the reaper marks the task dead
+/// before its hook tests `utrace_flags`, and attach sets the flags before
+/// it tests for a dead task, with a full barrier on both sides; so either
+/// the reap hook sees the new engine, or attach sees the reap and backs
+/// out.
+fn recheck_reap(task: &Task, utrace: &Utrace, engine: &Arc<Engine>) -> Result<Arc<Engine>> {
+    core::sync::atomic::fence(core::sync::atomic::Ordering::SeqCst);
+    if !is_being_reaped(task) {
+        return Ok(engine.clone());
+    }
+    let mut state = utrace.state.lock();
+    if let Some(i) = state.engines.iter().position(|e| Arc::ptr_eq(e, engine)) {
+        drop(remove_engine(&mut state.engines, i));
+        utrace.update_flags(task, &state);
+    }
+    engine.mark_detached();
+    Err(ESRCH)
 }

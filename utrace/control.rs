@@ -2,11 +2,13 @@
 
 //! What a tracer does to an attached engine: events, actions, barrier.
 
-use crate::engine::Engine;
+use crate::engine::{Engine, StopWaiter};
+use crate::ffi;
 use crate::report;
 use crate::task_state::Utrace;
 use crate::{Action, Events};
 use kernel::prelude::*;
+use kernel::sync::Arc;
 use kernel::task::Task;
 
 /// An error code that `kernel::error::code` does not name.
@@ -14,7 +16,7 @@ fn errno(code: u32) -> Error {
     Error::from_errno(-(code as i32))
 }
 
-fn ealready() -> Error {
+pub(crate) fn ealready() -> Error {
     errno(kernel::bindings::EALREADY)
 }
 
@@ -39,7 +41,7 @@ fn state_of(task: &Task, engine: &Engine) -> Result<&'static Utrace> {
 /// of this engine may be running right now; [`barrier`] then waits for it.
 ///
 /// Errors: `ESRCH` for a detached engine or a reaped task; `EALREADY` when
-/// asking for death (or quiesce) once death reporting may have begun.
+/// asking for death once death reporting may have begun.
 pub fn set_events(task: &Task, engine: &Engine, events: Events) -> Result {
     let utrace = state_of(task, engine)?;
     let state = utrace.state.lock();
@@ -47,7 +49,7 @@ pub fn set_events(task: &Task, engine: &Engine, events: Events) -> Result {
         return Err(ESRCH);
     }
     let old = engine.events();
-    let late = Events::DEATH | Events::QUIESCE;
+    let late = Events::DEATH;
     if events.without(old).intersects(late) && (state.death_begun || report::task_is_dead(task)) {
         return Err(ealready());
     }
@@ -75,8 +77,12 @@ pub fn set_events(task: &Task, engine: &Engine, events: Events) -> Result {
 /// * [`Action::Detach`]: drop the engine. `EINPROGRESS` if one of its
 ///   callbacks may be running ([`barrier`] waits for it), `EALREADY` once
 ///   death reporting has begun (death and reap callbacks may still come).
-/// * [`Action::SingleStep`], [`Action::BlockStep`]: `EOPNOTSUPP` until the
-///   core steps (architecture support is not wired yet).
+/// * [`Action::SingleStep`], [`Action::BlockStep`]: resume for one
+///   instruction (or up to the next branch), then trap; the trap arrives as
+///   a SIGTRAP signal report. The thread sets the stepping up itself on its
+///   way to user mode. A running thread first makes a report. `EOPNOTSUPP`
+///   if the machine cannot step; block step falls back to single step where
+///   the machine has only that.
 ///
 /// SIGKILL wins over every request: a killed task never stays stopped.
 /// Errors: `ESRCH` for a detached engine or a reaped task.
@@ -110,6 +116,7 @@ pub fn control(task: &Task, engine: &Engine, action: Action) -> Result {
         }
         Action::Detach => {
             let in_callback = core::ptr::eq(state.reporting, engine);
+            state.forget_waiters(engine);
             engine.mark_detached();
             utrace.update_flags(task, &state);
             utrace.wake_if_released(task, &state);
@@ -121,8 +128,69 @@ pub fn control(task: &Task, engine: &Engine, action: Action) -> Result {
                 Ok(())
             }
         }
-        Action::SingleStep | Action::BlockStep => Err(errno(kernel::bindings::EOPNOTSUPP)),
+        Action::SingleStep | Action::BlockStep => {
+            if !ffi::arch_has_single_step() {
+                return Err(errno(kernel::bindings::EOPNOTSUPP));
+            }
+            engine.set_request(action);
+            if state.stopped {
+                utrace.wake_if_released(task, &state);
+                return Ok(());
+            }
+            report::queue_report(task, utrace, &mut state, false)
+        }
     }
+}
+
+/// Wakes `waiter` once `task` has stopped, or once it goes on without
+/// stopping; called from a callback of `engine` instead of waking the
+/// tracer at once. A tracer woken this way never finds the task between
+/// the callback and its stop, and is never left waiting for a stop that a
+/// resume, SIGKILL or the task's death cancelled. Detaching `engine`
+/// cancels the wake-ups it queued.
+pub fn wake_up_on_stop(task: &Task, engine: &Engine, waiter: Arc<dyn StopWaiter>) {
+    let Ok(utrace) = state_of(task, engine) else {
+        return waiter.wake();
+    };
+    let mut state = utrace.state.lock();
+    if state.waiters.reserve(1, GFP_NOWAIT).is_err() {
+        // No room to queue it: waking early beats never waking.
+        drop(state);
+        return waiter.wake();
+    }
+    let me: *const Engine = engine;
+    // Cannot fail: the room is reserved.
+    let _ = state.waiters.push((me, waiter), GFP_NOWAIT);
+}
+
+/// A window in which a stopped task's registers and memory may be read
+/// and written; see [`prepare_examine`].
+pub struct Examine(core::ffi::c_ulong);
+
+/// Opens an examine window on `task`, stopped for `engine`.
+///
+/// Returns once the task is off its CPU. Errors: `ESRCH` for a detached
+/// engine, `EINVAL` if the task is not stopped, `EAGAIN` if it is still
+/// running (it was just resumed).
+pub fn prepare_examine(task: &Task, engine: &Engine) -> Result<Examine> {
+    let utrace = state_of(task, engine)?;
+    if !utrace.state.lock().stopped {
+        return Err(EINVAL);
+    }
+    match ffi::wait_inactive(task) {
+        0 => Err(EAGAIN),
+        switches => Ok(Examine(switches)),
+    }
+}
+
+/// Closes an examine window. `EAGAIN` if the task ran in the meantime, so
+/// what was read may be stale and what was written may be lost.
+pub fn finish_examine(task: &Task, engine: &Engine, window: Examine) -> Result {
+    state_of(task, engine)?;
+    if ffi::wait_inactive(task) != window.0 {
+        return Err(EAGAIN);
+    }
+    Ok(())
 }
 
 /// Waits until no callback of `engine` is running on `task`.

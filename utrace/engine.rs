@@ -2,7 +2,7 @@
 
 //! Engines: what an engine author implements, and the core's record of it.
 
-use crate::{Action, Events};
+use crate::{Action, Events, SignalReport};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering};
 use kernel::bindings;
 use kernel::sync::Arc;
@@ -51,6 +51,39 @@ pub trait EngineOps: Send + Sync {
 
     /// The thread is about to return from a system call.
     fn report_syscall_exit(&self, _engine: &Engine, _regs: &mut UserRegs<'_>) -> Action {
+        Action::Resume
+    }
+
+    /// The thread dequeued a signal of a kind the engine asked for (see
+    /// [`SignalReport::kind`]). The engine may discard it, or deliver
+    /// another; returning [`Action::Stop`] stops the thread before the
+    /// kernel acts on it.
+    fn report_signal(&self, _engine: &Engine, _signal: &mut SignalReport<'_>) -> Action {
+        Action::Resume
+    }
+
+    /// The thread is about to act on the signal of the last
+    /// [`EngineOps::report_signal`], after any stop: the last chance to
+    /// choose what becomes of it (a tracer decides when it resumes).
+    fn report_signal_resume(&self, _engine: &Engine, _signal: &mut SignalReport<'_>) {}
+
+    /// The thread created `child` (with `clone_flags`), which has not run
+    /// yet: the engine may attach to it and stop it. A stop asked for here
+    /// takes effect when the thread returns to user mode, after the child
+    /// has been woken.
+    fn report_clone(&self, _engine: &Engine, _clone_flags: u64, _child: &Task) -> Action {
+        Action::Resume
+    }
+
+    /// The vfork child `child_pid` released the thread's memory (it
+    /// exec'd or exited).
+    fn report_vfork_done(&self, _engine: &Engine, _child_pid: i32) -> Action {
+        Action::Resume
+    }
+
+    /// The thread exec'd; it was `old_pid` before (a non-leader thread
+    /// takes the leader's pid when it execs).
+    fn report_exec(&self, _engine: &Engine, _old_pid: i32) -> Action {
         Action::Resume
     }
 
@@ -125,4 +158,11 @@ impl Engine {
     pub(crate) fn wants_stop(&self) -> bool {
         !self.is_detached() && self.request() == Action::Stop
     }
+}
+
+/// A tracer waiting for a thread to stop; see [`crate::wake_up_on_stop`].
+pub trait StopWaiter: Send + Sync {
+    /// The thread has stopped, or it is clear that it will not stop. Called
+    /// with a spinlock held: it must not sleep (waking a `CondVar` is fine).
+    fn wake(&self);
 }

@@ -29,14 +29,35 @@ impl Events {
         Events::bit(bindings::utrace_event_UTRACE_EVENT_SYSCALL_ENTRY);
     /// System call exit.
     pub const SYSCALL_EXIT: Events = Events::bit(bindings::utrace_event_UTRACE_EVENT_SYSCALL_EXIT);
+    /// A signal the thread handles with a handler.
+    pub const SIGNAL: Events = Events::bit(bindings::utrace_event_UTRACE_EVENT_SIGNAL);
+    /// A signal the thread ignores (by default or with SIG_IGN).
+    pub const SIGNAL_IGN: Events = Events::bit(bindings::utrace_event_UTRACE_EVENT_SIGNAL_IGN);
+    /// A signal whose default action, in force, is to stop.
+    pub const SIGNAL_STOP: Events = Events::bit(bindings::utrace_event_UTRACE_EVENT_SIGNAL_STOP);
+    /// A signal whose default action, in force, is to terminate.
+    pub const SIGNAL_TERM: Events = Events::bit(bindings::utrace_event_UTRACE_EVENT_SIGNAL_TERM);
+    /// A signal whose default action, in force, is to dump core.
+    pub const SIGNAL_CORE: Events = Events::bit(bindings::utrace_event_UTRACE_EVENT_SIGNAL_CORE);
+    /// Every kind of signal.
+    pub const ALL_SIGNALS: Events = Events(
+        Self::SIGNAL.0
+            | Self::SIGNAL_IGN.0
+            | Self::SIGNAL_STOP.0
+            | Self::SIGNAL_TERM.0
+            | Self::SIGNAL_CORE.0,
+    );
     /// The events the core implements so far.
     pub const SUPPORTED: Events = Events(
         Self::QUIESCE.0
             | Self::REAP.0
+            | Self::CLONE.0
+            | Self::EXEC.0
             | Self::EXIT.0
             | Self::DEATH.0
             | Self::SYSCALL_ENTRY.0
-            | Self::SYSCALL_EXIT.0,
+            | Self::SYSCALL_EXIT.0
+            | Self::ALL_SIGNALS.0,
     );
     /// Set in `task->utrace_flags` while any engine is attached.
     pub(crate) const ATTACHED: Events = Events::bit(bindings::utrace_event_UTRACE_ATTACHED);

@@ -3,6 +3,7 @@
  * The few things the utrace core needs from C: inline functions and
  * macros that Rust cannot call directly. Each is a thin wrapper.
  */
+#include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/task_work.h>
@@ -21,6 +22,64 @@ bool utrace_current_may_stop(void)
 {
 	return !__fatal_signal_pending(current) &&
 	       !(current->flags & PF_SIGNALED);
+}
+
+/**
+ * utrace_task_exit_state - @task's exit_state (0 while it is alive)
+ * @task: the task
+ */
+int utrace_task_exit_state(struct task_struct *task)
+{
+	return READ_ONCE(task->exit_state);
+}
+
+/**
+ * utrace_task_flags - @task's PF_* flags
+ * @task: the task
+ */
+unsigned int utrace_task_flags(struct task_struct *task)
+{
+	return READ_ONCE(task->flags);
+}
+
+/**
+ * utrace_task_slot - where @task keeps its utrace state pointer
+ * @task: the task
+ *
+ * The core reads and installs the pointer atomically through this.
+ */
+struct utrace **utrace_task_slot(struct task_struct *task)
+{
+	return &task->utrace;
+}
+
+/**
+ * utrace_set_task_flags - publish the events @task's engines want
+ * @task: the task
+ * @flags: the union of the engines' events, and UTRACE_ATTACHED
+ */
+void utrace_set_task_flags(struct task_struct *task, unsigned long flags)
+{
+	WRITE_ONCE(task->utrace_flags, flags);
+}
+
+/**
+ * utrace_change_group_exit_code - an engine changed the exit code
+ * @orig: the code do_exit() was called with
+ * @code: the code the engines chose
+ *
+ * By the time engines hear of the exit, a group exit (exit_group, or the
+ * last thread's exit) has already recorded @orig as the process's wait
+ * status; make it @code.
+ */
+void utrace_change_group_exit_code(long orig, long code)
+{
+	struct signal_struct *sig = current->signal;
+
+	spin_lock_irq(&current->sighand->siglock);
+	if ((sig->flags & SIGNAL_GROUP_EXIT) && sig->group_exit_code == orig)
+		sig->group_exit_code = code;
+	spin_unlock_irq(&current->sighand->siglock);
 }
 
 /**
@@ -71,4 +130,41 @@ void utrace_set_syscall_work(struct task_struct *task, bool on)
 		set_task_syscall_work(task, UTRACE);
 	else
 		clear_task_syscall_work(task, UTRACE);
+}
+
+/**
+ * utrace_arch_has_single_step - whether this machine can step user mode
+ */
+bool utrace_arch_has_single_step(void)
+{
+	return arch_has_single_step();
+}
+
+/**
+ * utrace_set_stepping - how the current task steps in user mode
+ * @step: 0 not at all, 1 one instruction, 2 to the next branch (one
+ *        instruction where the machine cannot block-step)
+ *
+ * Only the task itself changes its stepping, on its way to user mode: the
+ * arch code is only safe on the current task or one that is off its CPU.
+ */
+void utrace_set_stepping(int step)
+{
+	if (step == 2 && arch_has_block_step())
+		user_enable_block_step(current);
+	else if (step)
+		user_enable_single_step(current);
+	else
+		user_disable_single_step(current);
+}
+
+/**
+ * utrace_wait_inactive - wait until @task, in a utrace stop, is off its CPU
+ * @task: the task
+ *
+ * Return: its context switch count, or 0 if it is not in a utrace stop.
+ */
+unsigned long utrace_wait_inactive(struct task_struct *task)
+{
+	return wait_task_inactive(task, __TASK_TRACED);
 }

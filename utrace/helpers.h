@@ -6,11 +6,25 @@
 #include <linux/sched.h>
 #include <linux/task_work.h>
 
+struct kernel_siginfo;
+
 bool utrace_current_may_stop(void);
+int utrace_task_exit_state(struct task_struct *task);
+unsigned int utrace_task_flags(struct task_struct *task);
+struct utrace **utrace_task_slot(struct task_struct *task);
+void utrace_set_task_flags(struct task_struct *task, unsigned long flags);
+void utrace_change_group_exit_code(long orig, long code);
 void utrace_prepare_stop(void);
+bool utrace_arch_has_single_step(void);
+void utrace_set_stepping(int step);
+unsigned long utrace_wait_inactive(struct task_struct *task);
 void utrace_wake_stopped(struct task_struct *task);
 int utrace_queue_report(struct task_struct *task, struct callback_head *work,
 			task_work_func_t func, bool interrupt);
 void utrace_set_syscall_work(struct task_struct *task, bool on);
+
+/* Rust, called by the signal hook in signal_hook.c. */
+int utrace_signal_callbacks(int signr, struct kernel_siginfo *info,
+			    unsigned int kind);
 
 #endif /* _UTRACE_HELPERS_H */

@@ -3,7 +3,7 @@
 //! The C ABI: what the hook call sites in `include/linux/utrace.h` call.
 //! Each function only forwards to the core.
 
-use crate::{report, task_state};
+use crate::{report, signal, task_state, Events};
 use kernel::bindings;
 
 /// System call entry of the current task; true skips the system call.
@@ -46,4 +46,40 @@ pub extern "C" fn utrace_report_reap(task: *mut bindings::task_struct) {
 pub extern "C" fn utrace_free_task(task: *mut bindings::task_struct) {
     // SAFETY: free_task() passes a task no one else can reach.
     unsafe { task_state::free_task(task) }
+}
+
+/// The current task dequeued `signr`, of kind `kind` (an event bit);
+/// returns the signal to act on, 0 for none.
+#[no_mangle]
+pub extern "C" fn utrace_signal_callbacks(
+    signr: core::ffi::c_int,
+    info: *mut bindings::kernel_siginfo,
+    kind: core::ffi::c_uint,
+) -> core::ffi::c_int {
+    // SAFETY: signal_hook.c calls this from get_signal(), without siglock,
+    // with the dequeued siginfo.
+    unsafe { signal::signal(signr, info, Events::from_bits(kind)) }
+}
+
+/// The current task created `child`, which has not been woken yet.
+#[no_mangle]
+pub extern "C" fn utrace_report_clone(
+    clone_flags: core::ffi::c_ulong,
+    child: *mut bindings::task_struct,
+) {
+    // SAFETY: kernel_clone() holds a reference on its new child.
+    let child = unsafe { crate::ffi::task_ref(child) };
+    report::clone(clone_flags as u64, child)
+}
+
+/// The current task's vfork child `child_pid` released its memory.
+#[no_mangle]
+pub extern "C" fn utrace_report_vfork_done(child_pid: core::ffi::c_int) {
+    report::vfork_done(child_pid)
+}
+
+/// The current task, once `old_pid`, exec'd.
+#[no_mangle]
+pub extern "C" fn utrace_report_exec(old_pid: core::ffi::c_int) {
+    report::exec(old_pid)
 }

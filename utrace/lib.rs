@@ -21,10 +21,14 @@ pub mod event;
 mod ffi;
 pub mod hooks;
 mod report;
+mod signal;
 mod task_state;
 
 pub use action::Action;
 pub use attach::{attach, AttachMode};
-pub use control::{barrier, control, set_events};
-pub use engine::{Engine, EngineOps, SyscallEntry, UserRegs};
+pub use control::{
+    barrier, control, finish_examine, prepare_examine, set_events, wake_up_on_stop, Examine,
+};
+pub use engine::{Engine, EngineOps, StopWaiter, SyscallEntry, UserRegs};
 pub use event::Events;
+pub use signal::SignalReport;

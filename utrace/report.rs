@@ -18,12 +18,11 @@ type StateGuard<'a> = Guard<'a, State, SpinLockBackend>;
 
 /// Whether `task` has passed exit_notify().
 pub(crate) fn task_is_dead(task: &Task) -> bool {
-    // SAFETY: `task` is valid; `exit_state` is only read.
-    unsafe { ptr::read_volatile(ptr::addr_of!((*ffi::task_ptr(task)).exit_state)) != 0 }
+    ffi::exit_state(task) != 0
 }
 
 /// The current task and its utrace state, from a hook.
-fn current_state() -> Option<(&'static Task, &'static Utrace)> {
+pub(crate) fn current_state() -> Option<(&'static Task, &'static Utrace)> {
     // SAFETY: A hook runs in the current task, which outlives the hook.
     let task = unsafe { ffi::task_ref(bindings::get_current()) };
     let utrace = Utrace::of(task)?;
@@ -49,29 +48,33 @@ pub(crate) fn queue_report(
     Ok(())
 }
 
-/// Marks `engine` as in a callback; `None` if it is detached.
-fn begin_callback(utrace: &Utrace, index: usize) -> Option<Arc<Engine>> {
+/// Marks the engine at `index` as in a callback, if it is attached and
+/// wants `event` (or quiesce reports); `None` otherwise.
+fn begin_callback(utrace: &Utrace, index: usize, event: Events) -> Option<Arc<Engine>> {
     let mut state = utrace.state.lock();
     let engine = state.engines.get(index)?.clone();
-    if engine.is_detached() {
+    if engine.is_detached() || !engine.events().intersects(event | Events::QUIESCE) {
         return None;
     }
     state.reporting = &*engine;
     Some(engine)
 }
 
-/// Applies what `engine`'s callback returned, and wakes `barrier` waiters.
-fn end_callback(task: &Task, utrace: &Utrace, engine: &Engine, action: Action) {
+/// Applies what `engine`'s callback returned, if anything, and wakes
+/// `barrier` waiters.
+fn end_callback(task: &Task, utrace: &Utrace, engine: &Engine, action: Option<Action>) {
     let mut state = utrace.state.lock();
     state.reporting = ptr::null();
     if !engine.is_detached() {
         match action {
-            Action::Detach => {
+            None => {}
+            Some(Action::Detach) => {
+                state.forget_waiters(engine);
                 engine.mark_detached();
                 utrace.update_flags(task, &state);
             }
             // A callback's answer replaces the engine's standing request.
-            a => engine.set_request(a),
+            Some(a) => engine.set_request(a),
         }
     }
     drop(state);
@@ -81,7 +84,7 @@ fn end_callback(task: &Task, utrace: &Utrace, engine: &Engine, action: Action) {
 /// Calls, for every engine attached before the pass began, `report` if the
 /// engine wants `event` (after its quiesce callback, if it wants those).
 /// Returns the most restrictive answer.
-fn report_pass(
+pub(crate) fn report_pass(
     task: &Task,
     utrace: &Utrace,
     event: Events,
@@ -92,11 +95,13 @@ fn report_pass(
     let mut combined = Action::Resume;
     for k in 0..count {
         let index = if reverse { count - 1 - k } else { k };
-        let Some(engine) = begin_callback(utrace, index) else {
+        let Some(engine) = begin_callback(utrace, index, event) else {
             continue;
         };
         let mut action = Action::Resume;
-        if engine.events().contains(Events::QUIESCE) && event != Events::NONE {
+        // A dying thread is past every safe point: no quiesce before death.
+        let quiesce = event != Events::NONE && event != Events::DEATH;
+        if quiesce && engine.events().contains(Events::QUIESCE) {
             action = engine.ops().report_quiesce(&engine, event);
         }
         if engine.events().intersects(event) {
@@ -104,12 +109,32 @@ fn report_pass(
         } else if event == Events::NONE && engine.events().contains(Events::QUIESCE) {
             action = engine.ops().report_quiesce(&engine, Events::NONE);
         }
-        end_callback(task, utrace, &engine, action);
+        end_callback(task, utrace, &engine, Some(action));
         if action != Action::Detach {
             combined = combined.combine(action);
         }
     }
     combined
+}
+
+/// Calls `report` for every engine that wants `event`: a second look at an
+/// event already reported, which leaves the engines' requests alone.
+pub(crate) fn report_again(
+    task: &Task,
+    utrace: &Utrace,
+    event: Events,
+    mut report: impl FnMut(&Engine),
+) {
+    let count = utrace.state.lock().engines.len();
+    for index in 0..count {
+        let Some(engine) = begin_callback(utrace, index, event) else {
+            continue;
+        };
+        if engine.events().intersects(event) {
+            report(&engine);
+        }
+        end_callback(task, utrace, &engine, None);
+    }
 }
 
 /// Drops detached engines. Only the task itself (or its reaper) removes
@@ -133,22 +158,31 @@ fn purge_detached(task: &Task, utrace: &Utrace, state: &mut StateGuard<'_>) {
 /// The end of every report: stop while an engine holds the task (unless
 /// SIGKILL wins), then give engines that asked for a report one more
 /// chance before the task goes back to user mode.
-fn finish_report(task: &Task, utrace: &Utrace) {
+pub(crate) fn finish_report(task: &Task, utrace: &Utrace) {
     loop {
         let mut state = utrace.state.lock();
         purge_detached(task, utrace, &mut state);
         if state.any_wants_stop() && ffi::current_may_stop() {
             state.stopped = true;
             ffi::prepare_stop();
+            // Waiters woken now find the task stopped, or about to be.
+            state.wake_waiters();
             drop(state);
             ffi::schedule();
             utrace.state.lock().stopped = false;
             continue;
         }
+        // Not stopping (any more): waiters must not wait for a stop.
+        state.wake_waiters();
         let again = state
             .engines
             .iter()
             .any(|e| !e.is_detached() && matches!(e.request(), Action::Report | Action::Interrupt));
+        let step = state.step_request();
+        if step != state.stepping {
+            ffi::set_stepping(step);
+            state.stepping = step;
+        }
         drop(state);
         if !again || !ffi::current_may_stop() {
             return;
@@ -188,7 +222,7 @@ pub(crate) unsafe fn syscall_entry(regs: *mut bindings::pt_regs) -> bool {
         let mut user = UserRegs(unsafe { &mut *regs });
         let SyscallEntry { action, abort: a } =
             engine.ops().report_syscall_entry(engine, &mut user);
-        abort = a;
+        abort |= a;
         action
     });
     finish_report(task, utrace);
@@ -228,8 +262,50 @@ pub(crate) unsafe fn exit(code: *mut core::ffi::c_long) {
     report_pass(task, utrace, Events::EXIT, false, |engine| {
         engine.ops().report_exit(engine, orig, &mut new)
     });
-    // SAFETY: As above.
-    unsafe { *code = new };
+    if new != orig {
+        // SAFETY: As above.
+        unsafe { *code = new };
+        ffi::change_group_exit_code(orig, new);
+    }
+    finish_report(task, utrace);
+}
+
+/// Reports the creation of `child`, before it is woken. A stop asked for
+/// here happens on the way back to user mode, once the child runs.
+pub(crate) fn clone(clone_flags: u64, child: &Task) {
+    let Some((task, utrace)) = current_state() else {
+        return;
+    };
+    let action = report_pass(task, utrace, Events::CLONE, false, |engine| {
+        engine.ops().report_clone(engine, clone_flags, child)
+    });
+    if action < Action::SingleStep {
+        let mut state = utrace.state.lock();
+        // The task is at syscall exit; if it is past running task works,
+        // it is exiting and the stop does not matter.
+        let _ = queue_report(task, utrace, &mut state, false);
+    }
+}
+
+/// Reports that the vfork child `child_pid` released the memory.
+pub(crate) fn vfork_done(child_pid: i32) {
+    let Some((task, utrace)) = current_state() else {
+        return;
+    };
+    report_pass(task, utrace, Events::CLONE, false, |engine| {
+        engine.ops().report_vfork_done(engine, child_pid)
+    });
+    finish_report(task, utrace);
+}
+
+/// Reports a successful exec by the thread that was `old_pid`.
+pub(crate) fn exec(old_pid: i32) {
+    let Some((task, utrace)) = current_state() else {
+        return;
+    };
+    report_pass(task, utrace, Events::EXEC, false, |engine| {
+        engine.ops().report_exec(engine, old_pid)
+    });
     finish_report(task, utrace);
 }
 
@@ -255,6 +331,7 @@ pub(crate) unsafe fn death(task: *mut bindings::task_struct, group_dead: bool) {
     let deferred = {
         let mut state = utrace.state.lock();
         state.death_done = true;
+        state.wake_waiters();
         purge_detached(task, utrace, &mut state);
         state.reap_deferred
     };
@@ -277,7 +354,7 @@ pub(crate) unsafe fn reap_hook(task: *mut bindings::task_struct) {
     };
     {
         let mut state = utrace.state.lock();
-        let death_due = state.events().intersects(Events::DEATH | Events::QUIESCE);
+        let death_due = state.events().contains(Events::DEATH);
         if !state.death_done && (state.death_begun || death_due) {
             state.reap_deferred = true;
             return;
@@ -294,6 +371,7 @@ fn reap(task: &Task, utrace: &Utrace) {
             return;
         }
         state.reaped = true;
+        state.wake_waiters();
         let engines = core::mem::replace(&mut state.engines, KVec::new());
         utrace.update_flags(task, &state);
         engines

@@ -2,9 +2,10 @@
 
 //! The core's per-task state, hung off `task->utrace`.
 
-use crate::engine::Engine;
+use crate::engine::{Engine, StopWaiter};
 use crate::event::Events;
 use crate::ffi;
+use crate::Action;
 use core::ptr;
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::bindings;
@@ -34,15 +35,64 @@ pub(crate) struct State {
     pub(crate) reap_deferred: bool,
     /// The task has been reaped: every engine is detached.
     pub(crate) reaped: bool,
+    /// The stepping the task set up for itself on its way to user mode.
+    pub(crate) stepping: Step,
+    /// Tracers to wake once the task has stopped or will not stop, with
+    /// the engine that asked, null once it detached (see
+    /// [`crate::wake_up_on_stop`]).
+    pub(crate) waiters: KVec<(*const Engine, Arc<dyn StopWaiter>)>,
 }
 
-// SAFETY: `reporting` is only compared, never dereferenced.
+/// How a thread steps when it goes back to user mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// It runs freely.
+    None,
+    /// It traps after one instruction.
+    Single,
+    /// It traps at the next branch.
+    Block,
+}
+
+// SAFETY: `reporting` and the engines in `waiters` are only compared,
+// never dereferenced; everything else in `State` is `Send`.
 unsafe impl Send for State {}
 
 impl State {
     /// Whether any attached engine holds the task stopped.
     pub(crate) fn any_wants_stop(&self) -> bool {
         self.engines.iter().any(|e| e.wants_stop())
+    }
+
+    /// The stepping the attached engines ask for.
+    pub(crate) fn step_request(&self) -> Step {
+        let live = || self.engines.iter().filter(|e| !e.is_detached());
+        if live().any(|e| e.request() == Action::SingleStep) {
+            Step::Single
+        } else if live().any(|e| e.request() == Action::BlockStep) {
+            Step::Block
+        } else {
+            Step::None
+        }
+    }
+
+    /// Wakes and drops every queued waiter whose engine is attached.
+    pub(crate) fn wake_waiters(&mut self) {
+        let waiters = core::mem::replace(&mut self.waiters, KVec::new());
+        for (engine, waiter) in waiters.iter() {
+            if !engine.is_null() {
+                waiter.wake();
+            }
+        }
+    }
+
+    /// Makes sure the waiters `engine` queued are never woken.
+    pub(crate) fn forget_waiters(&mut self, engine: &Engine) {
+        for entry in self.waiters.as_mut_slice() {
+            if ptr::eq(entry.0, engine) {
+                entry.0 = ptr::null();
+            }
+        }
     }
 
     /// The union of the attached engines' events.
@@ -78,6 +128,8 @@ impl Utrace {
                 death_done: false,
                 reap_deferred: false,
                 reaped: false,
+                stepping: Step::None,
+                waiters: KVec::new(),
             }, "utrace_state"),
             callback_done <- new_condvar!("utrace_callback_done"),
             report_work: Opaque::uninit(),
@@ -85,8 +137,9 @@ impl Utrace {
     }
 
     fn slot(task: &Task) -> &AtomicPtr<bindings::utrace> {
-        // SAFETY: `task` is valid; `utrace` is only accessed atomically.
-        unsafe { AtomicPtr::from_ptr(ptr::addr_of_mut!((*ffi::task_ptr(task)).utrace)) }
+        // SAFETY: The slot is in `task`, which outlives the returned
+        // reference; it is only accessed atomically.
+        unsafe { AtomicPtr::from_ptr(ffi::task_slot(task)) }
     }
 
     /// The state of `task`, if any engine was ever attached to it.
@@ -132,13 +185,7 @@ impl Utrace {
         if !state.engines.is_empty() {
             flags |= Events::ATTACHED.bits() as usize;
         }
-        // SAFETY: `task` is valid; hooks read the word with READ_ONCE.
-        unsafe {
-            ptr::write_volatile(
-                ptr::addr_of_mut!((*ffi::task_ptr(task)).utrace_flags),
-                flags,
-            )
-        };
+        ffi::set_task_flags(task, flags);
         ffi::set_syscall_work(
             task,
             events.intersects(Events::SYSCALL_ENTRY | Events::SYSCALL_EXIT),
@@ -159,8 +206,11 @@ impl Utrace {
 ///
 /// `task` must be a task being freed: no one else can reach it any more.
 pub(crate) unsafe fn free_task(task: *mut bindings::task_struct) {
-    // SAFETY: The caller guarantees no one else reaches `task->utrace`.
-    let p = unsafe { core::mem::replace(&mut (*task).utrace, ptr::null_mut()) };
+    // SAFETY: The caller guarantees no one else reaches `task->utrace`,
+    // and the task stays valid for the call.
+    let slot = unsafe { ffi::task_slot(ffi::task_ref(task)) };
+    // SAFETY: `slot` points into the task, which no one else uses.
+    let p = unsafe { core::mem::replace(&mut *slot, ptr::null_mut()) };
     if !p.is_null() {
         // SAFETY: `p` was leaked from a `KBox<Utrace>` in `of_or_create`.
         drop(unsafe { KBox::from_raw(p.cast::<Utrace>()) });

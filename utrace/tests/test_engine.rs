@@ -12,10 +12,20 @@
 //! events ID EVENT[,EVENT...]|none        -> "ok" | "err ERRNO"
 //! control ID ACTION                      -> "ok" | "err ERRNO"
 //! answer ID EVENT ACTION                 -> "ok"   (what a callback returns)
+//! signal ID keep|ignore|SIGNR            -> "ok"   (what becomes of a signal)
+//! follow ID                              -> "ok"   (attach to and stop clones)
+//! adopt ID                               -> "engine ID" (the last clone's engine)
+//! examine ID                             -> "ip=HEX" | "err ERRNO"
+//! notify ID                              -> "ok"   (quiesce stops wake a waiter)
 //! abort ID NR                            -> "ok"   (skip syscall NR at entry)
 //! exitcode ID CODE                       -> "ok"   (change the exit code)
 //! barrier ID                             -> "ok" | "err ERRNO"
 //! stats ID                               -> "quiesce=N entry=N ... detached=B"
+//!                                           (signal, clone, exec: counts;
+//!                                           signo: the last signal's number;
+//!                                           woken_stopped, woken_running:
+//!                                           wake-ups with the thread stopped
+//!                                           or not)
 //! release ID                             -> "ok"   (drop the test's references)
 //! live                                   -> "live=N" (test engines not freed)
 //! ```
@@ -23,13 +33,27 @@
 use core::cell::UnsafeCell;
 use core::fmt::Write;
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicI64, AtomicU32, AtomicU8, AtomicUsize, Ordering};
+use core::sync::atomic::{
+    AtomicBool, AtomicI32, AtomicI64, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize, Ordering,
+};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::task::Task;
 use kernel::types::ARef;
-use utrace::{Action, AttachMode, Engine, EngineOps, Events, SyscallEntry, UserRegs};
+use utrace::{
+    Action, AttachMode, Engine, EngineOps, Events, SignalReport, StopWaiter, SyscallEntry, UserRegs,
+};
+
+// `task_struct` only crosses by pointer.
+#[allow(improper_ctypes)]
+extern "C" {
+    /// The user-mode instruction pointer of a stopped task
+    /// (test_engine_debugfs.c).
+    fn utrace_test_user_ip(task: *mut bindings::task_struct) -> core::ffi::c_ulong;
+    /// Whether the current task is in a traced stop (test_engine_debugfs.c).
+    fn utrace_test_current_traced() -> bool;
+}
 
 const __LOG_PREFIX: &[u8] = b"utrace_test\0";
 
@@ -46,9 +70,15 @@ enum Counter {
     Exit,
     Death,
     Reap,
+    Signal,
+    Clone,
+    Exec,
 }
 
-const COUNTERS: usize = 6;
+const COUNTERS: usize = 9;
+/// `signal ID keep`: leave signals alone; `ignore`: discard them.
+const SIGNAL_KEEP: i32 = -1;
+const SIGNAL_IGNORE: i32 = 0;
 const NO_ABORT: i64 = -1;
 const KEEP_CODE: i64 = i64::MIN;
 
@@ -56,24 +86,47 @@ struct TestOps {
     counts: [AtomicU32; COUNTERS],
     death_seq: AtomicU32,
     reap_seq: AtomicU32,
-    /// What quiesce, syscall entry, syscall exit and exit callbacks return.
-    answers: [AtomicU8; 4],
+    /// What the quiesce, syscall entry, syscall exit, exit, signal, clone
+    /// and exec callbacks return.
+    answers: [AtomicU8; ANSWERS],
     abort_nr: AtomicI64,
     exit_code: AtomicI64,
+    /// What becomes of a signal: keep, ignore or a signal to deliver.
+    signal_mode: AtomicI32,
+    last_signo: AtomicI32,
+    old_pid: AtomicI32,
+    follow: AtomicBool,
+    notify: AtomicBool,
+    /// Wake-ups from `wake_up_on_stop`, by whether the thread was stopped.
+    woken_stopped: Arc<AtomicU32>,
+    woken_running: Arc<AtomicU32>,
+    /// The engine `follow` attached to the last clone, until adopted.
+    child: AtomicPtr<Entry>,
 }
 
+const ANSWERS: usize = 7;
+
 impl TestOps {
-    fn new() -> Self {
+    fn new() -> Result<Self> {
+        let woken_stopped = Arc::new(AtomicU32::new(0), GFP_KERNEL)?;
+        let woken_running = Arc::new(AtomicU32::new(0), GFP_KERNEL)?;
         LIVE.fetch_add(1, Ordering::Relaxed);
-        let resume = || AtomicU8::new(Action::Resume as u8);
-        Self {
+        Ok(Self {
             counts: Default::default(),
             death_seq: AtomicU32::new(0),
             reap_seq: AtomicU32::new(0),
-            answers: [resume(), resume(), resume(), resume()],
+            answers: core::array::from_fn(|_| AtomicU8::new(Action::Resume as u8)),
             abort_nr: AtomicI64::new(NO_ABORT),
             exit_code: AtomicI64::new(KEEP_CODE),
-        }
+            signal_mode: AtomicI32::new(SIGNAL_KEEP),
+            last_signo: AtomicI32::new(0),
+            old_pid: AtomicI32::new(0),
+            follow: AtomicBool::new(false),
+            notify: AtomicBool::new(false),
+            woken_stopped,
+            woken_running,
+            child: AtomicPtr::new(core::ptr::null_mut()),
+        })
     }
 
     fn count(&self, c: Counter) {
@@ -87,8 +140,16 @@ impl TestOps {
 
 impl Drop for TestOps {
     fn drop(&mut self) {
+        drop(take_child(&self.child));
         LIVE.fetch_sub(1, Ordering::Relaxed);
     }
+}
+
+fn take_child(slot: &AtomicPtr<Entry>) -> Option<KBox<Entry>> {
+    let p = slot.swap(core::ptr::null_mut(), Ordering::AcqRel);
+    // SAFETY: A non-null pointer in the slot came from `KBox::into_raw` in
+    // `report_clone`, and the swap gives it to exactly one taker.
+    (!p.is_null()).then(|| unsafe { KBox::from_raw(p) })
 }
 
 fn action_from_u8(v: u8) -> Action {
@@ -107,9 +168,28 @@ fn action_from_u8(v: u8) -> Action {
 }
 
 impl EngineOps for TestOps {
-    fn report_quiesce(&self, _engine: &Engine, _event: Events) -> Action {
+    fn report_quiesce(&self, engine: &Engine, _event: Events) -> Action {
         self.count(Counter::Quiesce);
-        self.answer(0)
+        let action = self.answer(0);
+        if action == Action::Stop && self.notify.load(Ordering::Relaxed) {
+            let waiter = Arc::new(
+                WakeRecorder {
+                    stopped: self.woken_stopped.clone(),
+                    running: self.woken_running.clone(),
+                },
+                GFP_KERNEL,
+            );
+            // SAFETY: A callback runs in the traced thread itself.
+            let task = unsafe { Task::current() };
+            match waiter {
+                Ok(w) => utrace::wake_up_on_stop(&task, engine, w),
+                // Shows as a failure in the test that asked for it.
+                Err(_) => {
+                    self.woken_running.fetch_add(1000, Ordering::Relaxed);
+                }
+            }
+        }
+        action
     }
 
     fn report_syscall_entry(&self, _engine: &Engine, regs: &mut UserRegs<'_>) -> SyscallEntry {
@@ -135,6 +215,38 @@ impl EngineOps for TestOps {
         self.answer(3)
     }
 
+    fn report_signal(&self, _engine: &Engine, signal: &mut SignalReport<'_>) -> Action {
+        self.count(Counter::Signal);
+        self.last_signo.store(signal.signr(), Ordering::Relaxed);
+        self.answer(4)
+    }
+
+    fn report_signal_resume(&self, _engine: &Engine, signal: &mut SignalReport<'_>) {
+        match self.signal_mode.load(Ordering::Relaxed) {
+            SIGNAL_KEEP => {}
+            SIGNAL_IGNORE => signal.ignore(),
+            signr => signal.deliver(signr),
+        }
+    }
+
+    fn report_clone(&self, _engine: &Engine, _clone_flags: u64, child: &Task) -> Action {
+        self.count(Counter::Clone);
+        if self.follow.load(Ordering::Relaxed) {
+            // Best effort: a failure shows as no child to adopt.
+            if let Ok(entry) = follow_child(child) {
+                drop(take_child(&self.child));
+                self.child.store(KBox::into_raw(entry), Ordering::Release);
+            }
+        }
+        self.answer(5)
+    }
+
+    fn report_exec(&self, _engine: &Engine, old_pid: i32) -> Action {
+        self.count(Counter::Exec);
+        self.old_pid.store(old_pid, Ordering::Relaxed);
+        self.answer(6)
+    }
+
     fn report_death(&self, _engine: &Engine, _group_dead: bool) -> Action {
         self.count(Counter::Death);
         self.death_seq.store(
@@ -153,11 +265,51 @@ impl EngineOps for TestOps {
     }
 }
 
+/// Records, at each wake-up, whether the thread had stopped.
+struct WakeRecorder {
+    stopped: Arc<AtomicU32>,
+    running: Arc<AtomicU32>,
+}
+
+impl StopWaiter for WakeRecorder {
+    fn wake(&self) {
+        // SAFETY: Only reads the current task's state.
+        let counter = if unsafe { utrace_test_current_traced() } {
+            &self.stopped
+        } else {
+            &self.running
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 struct Entry {
     id: u32,
     task: ARef<Task>,
     engine: Arc<Engine>,
     ops: Arc<TestOps>,
+}
+
+/// Attaches a fresh test engine to a new child and stops it before it
+/// runs; the test adopts it later.
+fn follow_child(child: &Task) -> Result<KBox<Entry>> {
+    let ops = Arc::new(TestOps::new()?, GFP_KERNEL)?;
+    let dyn_ops: Arc<dyn EngineOps> = ops.clone();
+    let engine = utrace::attach(child, &dyn_ops, AttachMode::Create)?;
+    match utrace::control(child, &engine, Action::Stop) {
+        Ok(()) => {}
+        Err(e) if e.to_errno() == -(bindings::EINPROGRESS as i32) => {}
+        Err(e) => return Err(e),
+    }
+    Ok(KBox::new(
+        Entry {
+            id: 0,
+            task: child.into(),
+            engine,
+            ops,
+        },
+        GFP_KERNEL,
+    )?)
 }
 
 struct Registry {
@@ -214,6 +366,14 @@ fn parse_events(word: &str) -> Result<Events> {
                 "quiesce" => Events::QUIESCE,
                 "syscall_entry" => Events::SYSCALL_ENTRY,
                 "syscall_exit" => Events::SYSCALL_EXIT,
+                "clone" => Events::CLONE,
+                "exec" => Events::EXEC,
+                "signal" => Events::SIGNAL,
+                "signal_ign" => Events::SIGNAL_IGN,
+                "signal_stop" => Events::SIGNAL_STOP,
+                "signal_term" => Events::SIGNAL_TERM,
+                "signal_core" => Events::SIGNAL_CORE,
+                "signals" => Events::ALL_SIGNALS,
                 "exit" => Events::EXIT,
                 "death" => Events::DEATH,
                 "reap" => Events::REAP,
@@ -229,6 +389,9 @@ fn answer_slot(word: &str) -> Result<usize> {
         "syscall_entry" => 1,
         "syscall_exit" => 2,
         "exit" => 3,
+        "signal" => 4,
+        "clone" => 5,
+        "exec" => 6,
         _ => return Err(EINVAL),
     })
 }
@@ -269,7 +432,7 @@ fn run(reg: &mut Registry, line: &str, out: &mut Reply<'_>) -> Result {
             .find(|e| core::ptr::eq(&*e.task, &*task))
         {
             Some(e) if mode != AttachMode::Create => e.ops.clone(),
-            _ => Arc::new(TestOps::new(), GFP_KERNEL)?,
+            _ => Arc::new(TestOps::new()?, GFP_KERNEL)?,
         };
         let dyn_ops: Arc<dyn EngineOps> = ops.clone();
         let engine = utrace::attach(&task, &dyn_ops, mode)?;
@@ -321,11 +484,39 @@ fn run(reg: &mut Registry, line: &str, out: &mut Reply<'_>) -> Result {
             .ops
             .exit_code
             .store(number(words.next())?, Ordering::Relaxed),
+        "signal" => {
+            let mode = match words.next().ok_or(EINVAL)? {
+                "keep" => SIGNAL_KEEP,
+                "ignore" => SIGNAL_IGNORE,
+                n => n.parse().map_err(|_| EINVAL)?,
+            };
+            e.ops.signal_mode.store(mode, Ordering::Relaxed);
+        }
+        "follow" => e.ops.follow.store(true, Ordering::Relaxed),
+        "notify" => e.ops.notify.store(true, Ordering::Relaxed),
+        "adopt" => {
+            let mut child = take_child(&e.ops.child).ok_or(ENOENT)?;
+            child.id = reg.next_id;
+            reg.next_id += 1;
+            let id = child.id;
+            reg.entries.push(KBox::into_inner(child), GFP_KERNEL)?;
+            let _ = write!(out, "engine {}", id);
+            return Ok(());
+        }
+        "examine" => {
+            let window = utrace::prepare_examine(&e.task, &e.engine)?;
+            // SAFETY: The task is stopped and off its CPU: its saved user
+            // registers hold still until it is resumed.
+            let ip = unsafe { utrace_test_user_ip((&*e.task as *const Task).cast_mut().cast()) };
+            utrace::finish_examine(&e.task, &e.engine, window)?;
+            let _ = write!(out, "ip={:x}", ip);
+            return Ok(());
+        }
         "stats" => {
             let c = |k: Counter| e.ops.counts[k as usize].load(Ordering::Relaxed);
             let _ = write!(
                 out,
-                "quiesce={} entry={} sysexit={} exit={} death={} reap={} death_seq={} reap_seq={} detached={}",
+                "quiesce={} entry={} sysexit={} exit={} death={} reap={} death_seq={} reap_seq={} detached={} signal={} signo={} clone={} exec={} old_pid={} woken_stopped={} woken_running={}",
                 c(Counter::Quiesce),
                 c(Counter::Entry),
                 c(Counter::SyscallExit),
@@ -335,6 +526,13 @@ fn run(reg: &mut Registry, line: &str, out: &mut Reply<'_>) -> Result {
                 e.ops.death_seq.load(Ordering::Relaxed),
                 e.ops.reap_seq.load(Ordering::Relaxed),
                 e.engine.is_detached() as u8,
+                c(Counter::Signal),
+                e.ops.last_signo.load(Ordering::Relaxed),
+                c(Counter::Clone),
+                c(Counter::Exec),
+                e.ops.old_pid.load(Ordering::Relaxed),
+                e.ops.woken_stopped.load(Ordering::Relaxed),
+                e.ops.woken_running.load(Ordering::Relaxed),
             );
             return Ok(());
         }

@@ -9,12 +9,27 @@
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/mutex.h>
+#include <linux/sched/task_stack.h>
 #include <linux/uaccess.h>
 
 #define CMD_MAX 128
 #define REPLY_MAX 512
 
 size_t utrace_test_command(const char *cmd, size_t len, char *reply, size_t cap);
+unsigned long utrace_test_user_ip(struct task_struct *task);
+bool utrace_test_current_traced(void);
+
+/* Whether the current task has set itself up for a traced stop. */
+bool utrace_test_current_traced(void)
+{
+	return READ_ONCE(current->__state) & __TASK_TRACED;
+}
+
+/* The user-mode instruction pointer of @task, stopped and off its CPU. */
+unsigned long utrace_test_user_ip(struct task_struct *task)
+{
+	return task_pt_regs(task)->ip;
+}
 
 static DEFINE_MUTEX(ctl_lock);
 static char reply[REPLY_MAX];

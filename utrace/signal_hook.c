@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The C half of utrace's signal report: it runs inside get_signal() with
+ * siglock held, classifies the signal, drops the lock around the
+ * engines' callbacks, and acts like ptrace_signal() on what they chose.
+ */
+
+#include <linux/sched/signal.h>
+#include <linux/signal.h>
+#include <linux/utrace.h>
+
+#include "helpers.h"
+
+/*
+ * How the current task would handle @signr: the utrace event that
+ * engines ask for to hear of it.
+ */
+static enum utrace_event utrace_signal_kind(int signr)
+{
+	__sighandler_t handler = current->sighand->action[signr - 1].sa.sa_handler;
+
+	if (handler == SIG_IGN)
+		return UTRACE_EVENT_SIGNAL_IGN;
+	if (handler != SIG_DFL)
+		return UTRACE_EVENT_SIGNAL;
+	if (sig_kernel_ignore(signr))
+		return UTRACE_EVENT_SIGNAL_IGN;
+	if (sig_kernel_stop(signr))
+		return UTRACE_EVENT_SIGNAL_STOP;
+	if (sig_kernel_coredump(signr))
+		return UTRACE_EVENT_SIGNAL_CORE;
+	return UTRACE_EVENT_SIGNAL_TERM;
+}
+
+/**
+ * utrace_report_signal - engines see a signal get_signal() dequeued
+ * @signr: the signal
+ * @info: its siginfo, which engines may rewrite
+ * @type: the queue it came from
+ *
+ * Called by the current task with siglock held; returns with it held,
+ * though it is dropped while engines run (and while the task stops for
+ * them). As with ptrace, a stop signal counts as dequeued only if no
+ * SIGCONT comes meanwhile, a signal that became blocked is queued again,
+ * and so is every signal once a fatal one is pending.
+ *
+ * Return: the signal for get_signal() to act on, or 0 for none.
+ */
+int utrace_report_signal(int signr, struct kernel_siginfo *info,
+			 enum pid_type type)
+{
+	struct sighand_struct *sighand = current->sighand;
+	enum utrace_event kind = utrace_signal_kind(signr);
+
+	if (!(READ_ONCE(current->utrace_flags) & BIT(kind)))
+		return signr;
+
+	current->jobctl |= JOBCTL_STOP_DEQUEUED;
+	spin_unlock_irq(&sighand->siglock);
+	signr = utrace_signal_callbacks(signr, info, BIT(kind));
+	spin_lock_irq(&sighand->siglock);
+	if (!valid_signal(signr) || !signr)
+		return 0;
+
+	if (signr != info->si_signo) {
+		clear_siginfo(info);
+		info->si_signo = signr;
+		info->si_code = SI_USER;
+	}
+	if (sigismember(&current->blocked, signr) ||
+	    fatal_signal_pending(current)) {
+		send_signal_locked(signr, info, current, type);
+		return 0;
+	}
+	return signr;
+}
