@@ -8,42 +8,42 @@ use kernel::bindings;
 
 /// System call entry of the current task; true skips the system call.
 #[no_mangle]
-pub extern "C" fn utrace_report_syscall_entry(regs: *mut bindings::pt_regs) -> bool {
+extern "C" fn utrace_report_syscall_entry(regs: *mut bindings::pt_regs) -> bool {
     // SAFETY: The entry code passes the current task's user registers.
     unsafe { report::syscall_entry(regs) }
 }
 
 /// System call exit of the current task.
 #[no_mangle]
-pub extern "C" fn utrace_report_syscall_exit(regs: *mut bindings::pt_regs) {
+extern "C" fn utrace_report_syscall_exit(regs: *mut bindings::pt_regs) {
     // SAFETY: The entry code passes the current task's user registers.
     unsafe { report::syscall_exit(regs) }
 }
 
 /// The current task entered do_exit() with `*code`.
 #[no_mangle]
-pub extern "C" fn utrace_report_exit(code: *mut core::ffi::c_long) {
+extern "C" fn utrace_report_exit(code: *mut core::ffi::c_long) {
     // SAFETY: do_exit() passes its own exit code.
     unsafe { report::exit(code) }
 }
 
 /// The current task `task` passed exit_notify().
 #[no_mangle]
-pub extern "C" fn utrace_report_death(task: *mut bindings::task_struct, group_dead: bool) {
+extern "C" fn utrace_report_death(task: *mut bindings::task_struct, group_dead: bool) {
     // SAFETY: exit_notify() passes the current, dying task.
     unsafe { report::death(task, group_dead) }
 }
 
 /// release_task() is reaping `task`.
 #[no_mangle]
-pub extern "C" fn utrace_report_reap(task: *mut bindings::task_struct) {
+extern "C" fn utrace_report_reap(task: *mut bindings::task_struct) {
     // SAFETY: release_task() holds `task` for the call.
     unsafe { report::reap_hook(task) }
 }
 
 /// free_task() is freeing `task`.
 #[no_mangle]
-pub extern "C" fn utrace_free_task(task: *mut bindings::task_struct) {
+extern "C" fn utrace_free_task(task: *mut bindings::task_struct) {
     // SAFETY: free_task() passes a task no one else can reach.
     unsafe { task_state::free_task(task) }
 }
@@ -51,7 +51,7 @@ pub extern "C" fn utrace_free_task(task: *mut bindings::task_struct) {
 /// The current task dequeued `signr`, of kind `kind` (an event bit);
 /// returns the signal to act on, 0 for none.
 #[no_mangle]
-pub extern "C" fn utrace_signal_callbacks(
+extern "C" fn utrace_signal_callbacks(
     signr: core::ffi::c_int,
     info: *mut bindings::kernel_siginfo,
     kind: core::ffi::c_uint,
@@ -63,23 +63,23 @@ pub extern "C" fn utrace_signal_callbacks(
 
 /// The current task created `child`, which has not been woken yet.
 #[no_mangle]
-pub extern "C" fn utrace_report_clone(
+extern "C" fn utrace_report_clone(
     clone_flags: core::ffi::c_ulong,
     child: *mut bindings::task_struct,
 ) {
     // SAFETY: kernel_clone() holds a reference on its new child.
     let child = unsafe { crate::ffi::task_ref(child) };
-    report::clone(clone_flags as u64, child)
+    report::clone(clone_flags, child)
 }
 
 /// The current task's vfork child `child_pid` released its memory.
 #[no_mangle]
-pub extern "C" fn utrace_report_vfork_done(child_pid: core::ffi::c_int) {
+extern "C" fn utrace_report_vfork_done(child_pid: core::ffi::c_int) {
     report::vfork_done(child_pid)
 }
 
 /// The current task, once `old_pid`, exec'd.
 #[no_mangle]
-pub extern "C" fn utrace_report_exec(old_pid: core::ffi::c_int) {
+extern "C" fn utrace_report_exec(old_pid: core::ffi::c_int) {
     report::exec(old_pid)
 }

@@ -19,7 +19,7 @@ mod control;
 mod engine;
 pub mod event;
 mod ffi;
-pub mod hooks;
+mod hooks;
 mod report;
 mod signal;
 mod task_state;

@@ -197,6 +197,10 @@ pub(crate) fn finish_report(task: &Task, utrace: &Utrace) {
 }
 
 /// The task work queued by `queue_report`: a quiesce report.
+///
+/// # Safety
+///
+/// Only task_work_run() calls it, in the task the work was queued on.
 unsafe extern "C" fn report_work_fn(_work: *mut bindings::callback_head) {
     let Some((task, utrace)) = current_state() else {
         return;
@@ -372,7 +376,7 @@ fn reap(task: &Task, utrace: &Utrace) {
         }
         state.reaped = true;
         state.wake_waiters();
-        let engines = core::mem::replace(&mut state.engines, KVec::new());
+        let engines = core::mem::take(&mut state.engines);
         utrace.update_flags(task, &state);
         engines
     };

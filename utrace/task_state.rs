@@ -78,7 +78,7 @@ impl State {
 
     /// Wakes and drops every queued waiter whose engine is attached.
     pub(crate) fn wake_waiters(&mut self) {
-        let waiters = core::mem::replace(&mut self.waiters, KVec::new());
+        let waiters = core::mem::take(&mut self.waiters);
         for (engine, waiter) in waiters.iter() {
             if !engine.is_null() {
                 waiter.wake();
@@ -210,7 +210,7 @@ pub(crate) unsafe fn free_task(task: *mut bindings::task_struct) {
     // and the task stays valid for the call.
     let slot = unsafe { ffi::task_slot(ffi::task_ref(task)) };
     // SAFETY: `slot` points into the task, which no one else uses.
-    let p = unsafe { core::mem::replace(&mut *slot, ptr::null_mut()) };
+    let p = unsafe { core::mem::take(&mut *slot) };
     if !p.is_null() {
         // SAFETY: `p` was leaked from a `KBox<Utrace>` in `of_or_create`.
         drop(unsafe { KBox::from_raw(p.cast::<Utrace>()) });

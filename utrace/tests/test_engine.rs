@@ -553,7 +553,7 @@ fn run(reg: &mut Registry, line: &str, out: &mut Reply<'_>) -> Result {
 
 /// Runs one test command and writes the reply; returns the reply's length.
 #[no_mangle]
-pub extern "C" fn utrace_test_command(
+extern "C" fn utrace_test_command(
     cmd: *const u8,
     len: usize,
     reply: *mut u8,
