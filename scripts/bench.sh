@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: boots our kernel and the stock 6.12 kernel one after the
+# other in this one run, runs tests/guest/bench/ on each, and prints the
+# ratio ours/stock of every figure. Absolute times on shared machines are
+# noise; ratios from one run are what we compare.
+
+source "$(dirname "$0")/lib.sh"
+
+[ -n "${UG_SETUP_DONE:-}" ] || "$UG_ROOT/scripts/setup.sh"
+export UG_SETUP_DONE=1
+
+"$UG_ROOT/scripts/build-kernel.sh" default
+"$UG_ROOT/scripts/build-kernel.sh" stock
+"$UG_ROOT/scripts/build-guest-bin.sh"
+
+for lane in default stock; do
+	results=$UG_CACHE/bench-$lane
+	rm -rf "$results"
+	mkdir -p "$results"
+	"$UG_ROOT/scripts/boot.sh" "$lane" bench "$results" ||
+		ug_die "the $lane guest failed; console: $results/console.log"
+	grep '^bench-failed' "$results/bench.log" &&
+		ug_die "a benchmark failed on $lane: $results/bench.log"
+done
+
+ug_say "ratios, ours / stock (lower is faster for ours)"
+join <(sed -n 's/^bench \([^ ]*\) \([^ ]*\)$/\1 \2/p' "$UG_CACHE/bench-default/bench.log" | sort) \
+	<(sed -n 's/^bench \([^ ]*\) \([^ ]*\)$/\1 \2/p' "$UG_CACHE/bench-stock/bench.log" | sort) |
+	awk '{ printf "%-24s ours %10s  stock %10s  ratio %.3f\n", $1, $2, $3, $2 / $3 }'
