@@ -163,6 +163,18 @@ pub fn wake_up_on_stop(task: &Task, engine: &Engine, waiter: Arc<dyn StopWaiter>
     let _ = state.waiters.push((me, waiter), GFP_NOWAIT);
 }
 
+/// Whether `task` is in a utrace stop now, with `engine` attached: a
+/// tracer's way to learn that every thread it asked to stop has stopped.
+/// The answer may be stale as soon as it is returned, unless `engine`
+/// holds the task with [`Action::Stop`].
+pub fn is_stopped(task: &Task, engine: &Engine) -> bool {
+    let Ok(utrace) = state_of(task, engine) else {
+        return false;
+    };
+    let state = utrace.state.lock();
+    state.stopped && !engine.is_detached()
+}
+
 /// A window in which a stopped task's registers and memory may be read
 /// and written; see [`prepare_examine`].
 pub struct Examine(core::ffi::c_ulong);

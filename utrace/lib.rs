@@ -27,7 +27,8 @@ mod task_state;
 pub use action::Action;
 pub use attach::{attach, AttachMode};
 pub use control::{
-    barrier, control, finish_examine, prepare_examine, set_events, wake_up_on_stop, Examine,
+    barrier, control, finish_examine, is_stopped, prepare_examine, set_events, wake_up_on_stop,
+    Examine,
 };
 pub use engine::{Engine, EngineOps, StopWaiter, SyscallEntry, UserRegs};
 pub use event::Events;
