@@ -2,10 +2,22 @@
 
 //! The utrace-gdb engine: a gdb remote-protocol stub in the kernel.
 //!
-//! At boot it checks that the gdbstub crate, built into the kernel with the
-//! kernel's own flags, frames and encodes packets as gdb expects.
+//! Each open `/dev/utrace-gdb/PID` (transport/utrace_gdb_fs.c) is a
+//! [`session::Session`]: the gdbstub crate's state machine reading gdb's
+//! packets, over a [`tracer::Tracer`] that holds every thread of the
+//! process with a utrace engine. At boot a self-test checks that the
+//! gdbstub crate, built with the kernel's own flags, encodes packets as gdb
+//! expects.
 
 use kernel::prelude::*;
+
+mod breakpoints;
+mod c_api;
+mod session;
+mod sys;
+mod target;
+mod tracer;
+mod waker;
 
 module! {
     type: GdbEngine,

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A gdb session: one open `/dev/utrace-gdb/PID`, the gdbstub state
+//! machine that reads gdb's packets, and the process it controls.
+
+use crate::target::GdbTarget;
+use crate::tracer::{Event, Stop, Tracer};
+use core::sync::atomic::{AtomicBool, Ordering};
+use gdbstub::common::Signal;
+use gdbstub::stub::state_machine::GdbStubStateMachine;
+use gdbstub::stub::{DisconnectReason, GdbStubBuilder, MultiThreadStopReason};
+use kernel::new_mutex;
+use kernel::prelude::*;
+use kernel::sync::{Arc, Mutex};
+use kernel::task::Task;
+use ugdb_proto::conn::OutputQueue;
+use ugdb_proto::signals;
+
+/// The largest packet gdb may send, advertised as PacketSize; memory
+/// reads of half this size fill one reply.
+const PACKET_SIZE: usize = 16384;
+/// Room for the longest reply, hex-encoded, with its framing.
+const OUTPUT_SIZE: usize = 2 * PACKET_SIZE + 256;
+
+/// [`Session::status`]: a read would return data (`UGDB_READABLE` in
+/// transport/session.h).
+pub(crate) const READABLE: u32 = 1;
+/// [`Session::status`]: the session is over (`UGDB_HUNG_UP`).
+pub(crate) const HUNG_UP: u32 = 2;
+
+type Machine = GdbStubStateMachine<'static, GdbTarget, OutputQueue<'static>>;
+
+/// A buffer that lives as long as the session, lent to the state machine.
+struct Buffer(*mut u8, usize, usize);
+
+impl Buffer {
+    fn new(size: usize) -> Result<Self> {
+        let (ptr, len, cap) = KVVec::from_elem(0u8, size, GFP_KERNEL)?.into_raw_parts();
+        Ok(Self(ptr, len, cap))
+    }
+
+    /// The buffer for the state machine.
+    ///
+    /// # Safety
+    ///
+    /// Called once; the slice must be dropped before `self`.
+    unsafe fn lend(&mut self) -> &'static mut [u8] {
+        // SAFETY: The memory is ours and lives until `drop`; the caller
+        // lends it out once and gives it back before dropping `self`.
+        unsafe { core::slice::from_raw_parts_mut(self.0, self.1) }
+    }
+}
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        // SAFETY: The parts came from `into_raw_parts` in `new`.
+        drop(unsafe { KVVec::from_raw_parts(self.0, self.1, self.2) });
+    }
+}
+
+struct Proto {
+    // Declared before the buffers, so dropped before them.
+    machine: Option<Machine>,
+    target: GdbTarget,
+    _packet: Buffer,
+    _output: Buffer,
+}
+
+// SAFETY: The buffers are only reached through `machine`, under the
+// session's mutex.
+unsafe impl Send for Proto {}
+
+fn output(machine: &mut Machine) -> &mut OutputQueue<'static> {
+    match machine {
+        GdbStubStateMachine::Idle(m) => m.borrow_conn(),
+        GdbStubStateMachine::Running(m) => m.borrow_conn(),
+        GdbStubStateMachine::CtrlCInterrupt(m) => m.borrow_conn(),
+        GdbStubStateMachine::Disconnected(m) => m.borrow_conn(),
+    }
+}
+
+fn stop_reason(stop: Stop) -> MultiThreadStopReason<u64> {
+    let tid = |tid: i32| core::num::NonZeroUsize::new(tid as usize);
+    let signal = |sig: i32| Signal(signals::to_gdb(sig));
+    match stop {
+        Stop::Thread { tid: t, event } => match (tid(t), event) {
+            (Some(tid), Event::SwBreak(_)) => MultiThreadStopReason::SwBreak(tid),
+            (Some(tid), Event::Step) => MultiThreadStopReason::SignalWithThread {
+                tid,
+                signal: Signal::SIGTRAP,
+            },
+            (Some(tid), Event::Signal(s)) => MultiThreadStopReason::SignalWithThread {
+                tid,
+                signal: signal(s),
+            },
+            (None, _) => MultiThreadStopReason::Signal(Signal::SIGTRAP),
+        },
+        Stop::Interrupted { tid: t } => match tid(t) {
+            Some(tid) => MultiThreadStopReason::SignalWithThread {
+                tid,
+                signal: Signal::SIGINT,
+            },
+            None => MultiThreadStopReason::Signal(Signal::SIGINT),
+        },
+        Stop::Exited(status) if status & 0x7f == 0 => {
+            MultiThreadStopReason::Exited(((status >> 8) & 0xff) as u8)
+        }
+        Stop::Exited(status) => MultiThreadStopReason::Terminated(signal((status & 0x7f) as i32)),
+    }
+}
+
+impl Proto {
+    /// Passes one byte from gdb to the state machine.
+    fn feed(&mut self, byte: u8) -> Result {
+        let machine = self.machine.take().ok_or(EIO)?;
+        let next = match machine {
+            GdbStubStateMachine::Idle(m) => m.incoming_data(&mut self.target, byte),
+            GdbStubStateMachine::Running(m) => m.incoming_data(&mut self.target, byte),
+            GdbStubStateMachine::CtrlCInterrupt(m) => {
+                m.interrupt_handled(&mut self.target, None::<MultiThreadStopReason<u64>>)
+            }
+            GdbStubStateMachine::Disconnected(m) => {
+                self.machine = Some(GdbStubStateMachine::Disconnected(m));
+                return Err(EIO);
+            }
+        };
+        let next = match next {
+            Ok(GdbStubStateMachine::CtrlCInterrupt(m)) => {
+                // gdb's Ctrl-C while the process runs: stop it, and
+                // report the stop once every thread has stopped.
+                self.target.tracer.interrupt();
+                m.interrupt_handled(&mut self.target, None::<MultiThreadStopReason<u64>>)
+            }
+            other => other,
+        };
+        match next {
+            Ok(m) => {
+                self.machine = Some(m);
+                Ok(())
+            }
+            Err(e) => {
+                pr_warn!("gdb session ends on a protocol error: {:?}\n", e);
+                Err(EIO)
+            }
+        }
+    }
+
+    /// Reports a stop to gdb if the process is running for gdb and the
+    /// stop is ready.
+    fn report_ready_stop(&mut self) -> Result {
+        let Some(GdbStubStateMachine::Running(_)) = self.machine else {
+            return Ok(());
+        };
+        let Some(stop) = self.target.tracer.ready_stop(true) else {
+            return Ok(());
+        };
+        let Some(GdbStubStateMachine::Running(m)) = self.machine.take() else {
+            return Err(EIO);
+        };
+        match m.report_stop(&mut self.target, stop_reason(stop)) {
+            Ok(m) => {
+                self.machine = Some(m);
+                Ok(())
+            }
+            Err(e) => {
+                pr_warn!("gdb session ends on a protocol error: {:?}\n", e);
+                Err(EIO)
+            }
+        }
+    }
+
+    fn disconnect_reason(&self) -> Option<DisconnectReason> {
+        match &self.machine {
+            Some(GdbStubStateMachine::Disconnected(m)) => Some(m.get_reason()),
+            Some(_) => None,
+            None => Some(DisconnectReason::Disconnect),
+        }
+    }
+}
+
+/// One open device file and the process it debugs.
+#[pin_data]
+pub(crate) struct Session {
+    pub(crate) tracer: Arc<Tracer>,
+    #[pin]
+    proto: Mutex<Proto>,
+    /// The state machine waits for the process to stop.
+    running: AtomicBool,
+    /// Replies wait in the output queue.
+    output_pending: AtomicBool,
+    /// gdb detached or killed, or the protocol broke: the session is over
+    /// once its last reply is read.
+    over: AtomicBool,
+}
+
+impl Session {
+    /// Attaches to every thread of `leader`'s process and has them stop.
+    /// The caller then waits for [`Session::all_stopped`].
+    pub(crate) fn open(leader: &Task) -> Result<Arc<Self>> {
+        let tracer = Tracer::new()?;
+        if let Err(e) = tracer.attach_all(leader) {
+            tracer.detach_all();
+            return Err(e);
+        }
+        match Self::start(tracer.clone()) {
+            Ok(session) => Ok(session),
+            Err(e) => {
+                tracer.detach_all();
+                Err(e)
+            }
+        }
+    }
+
+    fn start(tracer: Arc<Tracer>) -> Result<Arc<Self>> {
+        let mut packet = Buffer::new(PACKET_SIZE)?;
+        let mut out = Buffer::new(OUTPUT_SIZE)?;
+        // SAFETY: Each buffer is lent once, to the state machine, which
+        // `Proto` drops before the buffers.
+        let (packet_buf, out_buf) = unsafe { (packet.lend(), out.lend()) };
+        let mut target = GdbTarget::new(tracer.clone())?;
+        let machine = GdbStubBuilder::new(OutputQueue::new(out_buf))
+            .with_packet_buffer(packet_buf)
+            .build()
+            .map_err(|_| EINVAL)?
+            .run_state_machine(&mut target)
+            .map_err(|_| EINVAL)?;
+        let proto = Proto {
+            machine: Some(machine),
+            target,
+            _packet: packet,
+            _output: out,
+        };
+        Arc::pin_init(
+            pin_init!(Self {
+                tracer,
+                proto <- new_mutex!(proto),
+                running: AtomicBool::new(false),
+                output_pending: AtomicBool::new(false),
+                over: AtomicBool::new(false),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Whether every thread has stopped since the session began.
+    pub(crate) fn all_stopped(&self) -> bool {
+        self.tracer.all_threads_stopped()
+    }
+
+    /// Updates what poll reports, with the protocol locked.
+    fn publish(&self, proto: &mut Proto) {
+        let running = matches!(proto.machine, Some(GdbStubStateMachine::Running(_)));
+        let pending = proto
+            .machine
+            .as_mut()
+            .is_some_and(|m| !output(m).pending().is_empty());
+        self.running.store(running, Ordering::Release);
+        self.output_pending.store(pending, Ordering::Release);
+        if pending {
+            self.tracer.waker.wake_all();
+        }
+    }
+
+    /// Ends the session as gdb asked: `kill` kills the process; `detach`
+    /// (and a broken protocol) resumes it, without breakpoints.
+    fn finish(&self, proto: &mut Proto) {
+        if self.over.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        if proto.disconnect_reason() == Some(DisconnectReason::Kill) {
+            self.tracer.kill();
+        }
+        self.release_process();
+    }
+
+    /// Removes every breakpoint and detaches from every thread.
+    fn release_process(&self) {
+        if let Some((task, _)) = self.tracer.any_thread() {
+            self.tracer.breakpoints.lock().remove_all(&task);
+        }
+        self.tracer.detach_all();
+    }
+
+    /// Handles bytes gdb wrote. `EIO` once the session is over.
+    pub(crate) fn write(&self, bytes: &[u8]) -> Result<usize> {
+        let mut proto = self.proto.lock();
+        if self.over.load(Ordering::Acquire) {
+            return Err(EIO);
+        }
+        let mut result = Ok(bytes.len());
+        for &byte in bytes {
+            if let Err(e) = proto.feed(byte) {
+                result = Err(e);
+                break;
+            }
+            if proto.disconnect_reason().is_some() {
+                break;
+            }
+        }
+        if result.is_err() || proto.disconnect_reason().is_some() {
+            self.finish(&mut proto);
+        }
+        self.publish(&mut proto);
+        result
+    }
+
+    /// Reads what the stub has to say: replies, and the process's stop
+    /// once it has stopped. `EAGAIN` if nothing yet, 0 once the session
+    /// is over and everything was read.
+    pub(crate) fn read(&self, buf: &mut [u8]) -> Result<usize> {
+        let mut proto = self.proto.lock();
+        if !self.over.load(Ordering::Acquire) && proto.report_ready_stop().is_err() {
+            self.finish(&mut proto);
+        }
+        if matches!(
+            proto.disconnect_reason(),
+            Some(DisconnectReason::TargetExited(_) | DisconnectReason::TargetTerminated(_))
+        ) {
+            self.finish(&mut proto);
+        }
+        let n = match proto.machine.as_mut() {
+            Some(m) => {
+                let out = output(m);
+                let n = out.pending().len().min(buf.len());
+                buf[..n].copy_from_slice(&out.pending()[..n]);
+                out.consume(n);
+                n
+            }
+            None => 0,
+        };
+        self.publish(&mut proto);
+        if n == 0 && !self.over.load(Ordering::Acquire) {
+            return Err(EAGAIN);
+        }
+        Ok(n)
+    }
+
+    /// What poll reports, without sleeping: [`READABLE`], [`HUNG_UP`].
+    pub(crate) fn status(&self) -> u32 {
+        let over = self.over.load(Ordering::Acquire);
+        if self.output_pending.load(Ordering::Acquire)
+            || (self.running.load(Ordering::Acquire)
+                && !over
+                && self.tracer.ready_stop(false).is_some())
+        {
+            READABLE
+        } else if over {
+            HUNG_UP
+        } else {
+            0
+        }
+    }
+
+    /// The device file is closed: whatever state gdb left, every
+    /// breakpoint goes and every thread resumes and is detached.
+    pub(crate) fn release(&self) {
+        let mut proto = self.proto.lock();
+        if !self.over.swap(true, Ordering::AcqRel) {
+            self.release_process();
+        }
+        proto.machine = None;
+    }
+}

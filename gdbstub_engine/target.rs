@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The process as the gdbstub crate sees it: registers, memory, threads,
+//! resume actions and breakpoints, on top of the [`Tracer`].
+
+use crate::sys;
+use crate::tracer::{Run, Tracer};
+use core::num::NonZeroUsize;
+use gdbstub::common::{Signal, Tid};
+use gdbstub::target::ext::auxv::{Auxv, AuxvOps};
+use gdbstub::target::ext::base::multithread::{
+    MultiThreadBase, MultiThreadRangeStepping, MultiThreadRangeSteppingOps, MultiThreadResume,
+    MultiThreadResumeOps, MultiThreadSchedulerLocking, MultiThreadSchedulerLockingOps,
+    MultiThreadSingleStep, MultiThreadSingleStepOps,
+};
+use gdbstub::target::ext::base::single_register_access::{
+    SingleRegisterAccess, SingleRegisterAccessOps,
+};
+use gdbstub::target::ext::base::BaseOps;
+use gdbstub::target::ext::breakpoints::{
+    Breakpoints, BreakpointsOps, SwBreakpoint, SwBreakpointOps,
+};
+use gdbstub::target::ext::exec_file::{ExecFile, ExecFileOps};
+use gdbstub::target::ext::target_description_xml_override::{
+    TargetDescriptionXmlOverride, TargetDescriptionXmlOverrideOps,
+};
+use gdbstub::target::{Target, TargetError, TargetResult};
+use kernel::prelude::*;
+use kernel::sync::Arc;
+use kernel::task::Task;
+use kernel::types::ARef;
+use ugdb_arch_x86::{target_xml, RawRegs, RegNum, X86_64Linux};
+use ugdb_proto::signals;
+use utrace::Engine;
+
+/// An errno for gdb's `E` reply.
+fn errno(e: Error) -> TargetError<Error> {
+    TargetError::Errno((-e.to_errno()).clamp(1, 255) as u8)
+}
+
+fn tid_of(tid: Tid) -> i32 {
+    tid.get().try_into().unwrap_or(i32::MAX)
+}
+
+/// One resume action gdb gave in a `vCont` packet.
+struct Plan {
+    tid: i32,
+    run: Run,
+    signal: i32,
+}
+
+pub(crate) struct GdbTarget {
+    pub(crate) tracer: Arc<Tracer>,
+    /// The resume actions of the `vCont` being parsed.
+    plan: KVec<Plan>,
+    /// What threads `vCont` does not name do: continue, or stay stopped
+    /// under gdb's scheduler locking.
+    others: Run,
+    /// Scratch registers, too large for the kernel stack.
+    scratch: KBox<RawRegs>,
+    has_avx: bool,
+}
+
+impl GdbTarget {
+    pub(crate) fn new(tracer: Arc<Tracer>) -> Result<Self> {
+        Ok(Self {
+            tracer,
+            plan: KVec::new(),
+            others: Run::Continue,
+            scratch: KBox::new(RawRegs::default(), GFP_KERNEL)?,
+            has_avx: sys::has_avx(),
+        })
+    }
+
+    fn thread(&self, tid: Tid) -> Result<(ARef<Task>, Arc<Engine>)> {
+        self.tracer.thread(tid_of(tid)).ok_or(ESRCH)
+    }
+
+    /// Reads the registers of a stopped thread into `scratch`.
+    fn read_raw(&mut self, task: &Task, engine: &Engine) -> Result {
+        let window = utrace::prepare_examine(task, engine)?;
+        sys::read_regs(task, &mut self.scratch)?;
+        utrace::finish_examine(task, engine, window)
+    }
+
+    /// Writes `scratch` into the registers of a stopped thread.
+    fn write_raw(&mut self, task: &Task, engine: &Engine) -> Result {
+        let window = utrace::prepare_examine(task, engine)?;
+        sys::write_regs(task, &self.scratch)?;
+        utrace::finish_examine(task, engine, window)
+    }
+
+    fn plan(&mut self, tid: Tid, run: Run, signal: Option<Signal>) -> Result<(), Error> {
+        let signal = match signal {
+            None => 0,
+            Some(Signal(s)) => signals::from_gdb(s).ok_or(EINVAL)?,
+        };
+        self.plan.push(
+            Plan {
+                tid: tid_of(tid),
+                run,
+                signal,
+            },
+            GFP_KERNEL,
+        )?;
+        Ok(())
+    }
+}
+
+impl Target for GdbTarget {
+    type Arch = X86_64Linux;
+    type Error = Error;
+
+    fn base_ops(&mut self) -> BaseOps<'_, X86_64Linux, Error> {
+        BaseOps::MultiThread(self)
+    }
+
+    fn support_breakpoints(&mut self) -> Option<BreakpointsOps<'_, Self>> {
+        Some(self)
+    }
+
+    fn support_target_description_xml_override(
+        &mut self,
+    ) -> Option<TargetDescriptionXmlOverrideOps<'_, Self>> {
+        Some(self)
+    }
+
+    fn support_auxv(&mut self) -> Option<AuxvOps<'_, Self>> {
+        Some(self)
+    }
+
+    fn support_exec_file(&mut self) -> Option<ExecFileOps<'_, Self>> {
+        Some(self)
+    }
+
+    /// The stub inserts breakpoints itself; gdb must not write `int3`.
+    fn guard_rail_implicit_sw_breakpoints(&self) -> bool {
+        true
+    }
+}
+
+impl MultiThreadBase for GdbTarget {
+    fn read_registers(&mut self, regs: &mut RawRegs, tid: Tid) -> TargetResult<(), Self> {
+        let (task, engine) = self.thread(tid).map_err(errno)?;
+        self.read_raw(&task, &engine).map_err(errno)?;
+        regs.clone_from(&self.scratch);
+        Ok(())
+    }
+
+    /// gdb sends every register; those it cannot see (the rest of the
+    /// FXSAVE image) keep their values.
+    fn write_registers(&mut self, regs: &RawRegs, tid: Tid) -> TargetResult<(), Self> {
+        let (task, engine) = self.thread(tid).map_err(errno)?;
+        self.read_raw(&task, &engine).map_err(errno)?;
+        let mut g = KVec::with_capacity(1024, GFP_KERNEL).map_err(|e| errno(e.into()))?;
+        gdbstub::arch::Registers::gdb_serialize(regs, |b| {
+            let _ = g.push(b.unwrap_or(0), GFP_KERNEL);
+        });
+        gdbstub::arch::Registers::gdb_deserialize(&mut *self.scratch, &g)
+            .map_err(|()| TargetError::NonFatal)?;
+        self.write_raw(&task, &engine).map_err(errno)
+    }
+
+    fn support_single_register_access(&mut self) -> Option<SingleRegisterAccessOps<'_, Tid, Self>> {
+        Some(self)
+    }
+
+    fn read_addrs(&mut self, start: u64, data: &mut [u8], tid: Tid) -> TargetResult<usize, Self> {
+        let (task, _) = self
+            .thread(tid)
+            .ok()
+            .or_else(|| self.tracer.any_thread())
+            .ok_or(TargetError::Errno(3))?;
+        let n = sys::read_memory(&task, start, data);
+        if n == 0 && !data.is_empty() {
+            return Err(TargetError::Errno(14));
+        }
+        self.tracer.breakpoints.lock().hide(start, &mut data[..n]);
+        Ok(n)
+    }
+
+    fn write_addrs(&mut self, start: u64, data: &[u8], tid: Tid) -> TargetResult<(), Self> {
+        let (task, _) = self
+            .thread(tid)
+            .ok()
+            .or_else(|| self.tracer.any_thread())
+            .ok_or(TargetError::Errno(3))?;
+        if sys::write_memory(&task, start, data) != data.len() {
+            return Err(TargetError::Errno(14));
+        }
+        self.tracer
+            .breakpoints
+            .lock()
+            .write_through(&task, start, data);
+        Ok(())
+    }
+
+    fn list_active_threads(&mut self, report: &mut dyn FnMut(Tid)) -> Result<(), Error> {
+        self.tracer.for_each_tid(|tid| {
+            if let Some(tid) = NonZeroUsize::new(tid as usize) {
+                report(tid);
+            }
+        });
+        Ok(())
+    }
+
+    fn support_resume(&mut self) -> Option<MultiThreadResumeOps<'_, Self>> {
+        Some(self)
+    }
+}
+
+impl SingleRegisterAccess<Tid> for GdbTarget {
+    fn read_register(
+        &mut self,
+        tid: Tid,
+        reg: RegNum,
+        buf: &mut [u8],
+    ) -> TargetResult<usize, Self> {
+        let (task, engine) = self.thread(tid).map_err(errno)?;
+        self.read_raw(&task, &engine).map_err(errno)?;
+        self.scratch
+            .read_gdb_reg(reg, buf)
+            .ok_or(TargetError::NonFatal)
+    }
+
+    fn write_register(&mut self, tid: Tid, reg: RegNum, value: &[u8]) -> TargetResult<(), Self> {
+        let (task, engine) = self.thread(tid).map_err(errno)?;
+        self.read_raw(&task, &engine).map_err(errno)?;
+        self.scratch
+            .write_gdb_reg(reg, value)
+            .ok_or(TargetError::NonFatal)?;
+        self.write_raw(&task, &engine).map_err(errno)
+    }
+}
+
+impl MultiThreadResume for GdbTarget {
+    fn resume(&mut self) -> Result<(), Error> {
+        let plan = &self.plan;
+        let others = self.others;
+        self.tracer.resume(|tid| {
+            plan.iter()
+                .find(|p| p.tid == tid)
+                .map_or((others, 0), |p| (p.run, p.signal))
+        });
+        Ok(())
+    }
+
+    fn clear_resume_actions(&mut self) -> Result<(), Error> {
+        self.plan = KVec::new();
+        self.others = Run::Continue;
+        Ok(())
+    }
+
+    fn set_resume_action_continue(
+        &mut self,
+        tid: Tid,
+        signal: Option<Signal>,
+    ) -> Result<(), Error> {
+        self.plan(tid, Run::Continue, signal)
+    }
+
+    fn support_single_step(&mut self) -> Option<MultiThreadSingleStepOps<'_, Self>> {
+        Some(self)
+    }
+
+    fn support_range_step(&mut self) -> Option<MultiThreadRangeSteppingOps<'_, Self>> {
+        Some(self)
+    }
+
+    fn support_scheduler_locking(&mut self) -> Option<MultiThreadSchedulerLockingOps<'_, Self>> {
+        Some(self)
+    }
+}
+
+impl MultiThreadSingleStep for GdbTarget {
+    fn set_resume_action_step(&mut self, tid: Tid, signal: Option<Signal>) -> Result<(), Error> {
+        self.plan(tid, Run::Step, signal)
+    }
+}
+
+impl MultiThreadRangeStepping for GdbTarget {
+    fn set_resume_action_range_step(
+        &mut self,
+        tid: Tid,
+        start: u64,
+        end: u64,
+    ) -> Result<(), Error> {
+        self.plan(tid, Run::Range(start, end), None)
+    }
+}
+
+impl MultiThreadSchedulerLocking for GdbTarget {
+    fn set_resume_action_scheduler_lock(&mut self) -> Result<(), Error> {
+        self.others = Run::Stay;
+        Ok(())
+    }
+}
+
+impl Breakpoints for GdbTarget {
+    fn support_sw_breakpoint(&mut self) -> Option<SwBreakpointOps<'_, Self>> {
+        Some(self)
+    }
+}
+
+impl SwBreakpoint for GdbTarget {
+    fn add_sw_breakpoint(&mut self, addr: u64, _kind: usize) -> TargetResult<bool, Self> {
+        let (task, _) = self.tracer.any_thread().ok_or(TargetError::Errno(3))?;
+        let inserted = self.tracer.breakpoints.lock().insert(&task, addr);
+        Ok(inserted.is_ok())
+    }
+
+    fn remove_sw_breakpoint(&mut self, addr: u64, _kind: usize) -> TargetResult<bool, Self> {
+        let (task, _) = self.tracer.any_thread().ok_or(TargetError::Errno(3))?;
+        let removed = self.tracer.breakpoints.lock().remove(&task, addr);
+        Ok(removed.is_ok())
+    }
+}
+
+impl TargetDescriptionXmlOverride for GdbTarget {
+    fn target_description_xml(
+        &self,
+        annex: &[u8],
+        offset: u64,
+        length: usize,
+        buf: &mut [u8],
+    ) -> TargetResult<usize, Self> {
+        let doc = target_xml::annex(annex, self.has_avx).ok_or(TargetError::NonFatal)?;
+        let doc = doc.as_bytes();
+        let start = (offset as usize).min(doc.len());
+        let n = (doc.len() - start).min(length).min(buf.len());
+        buf[..n].copy_from_slice(&doc[start..start + n]);
+        Ok(n)
+    }
+}
+
+impl Auxv for GdbTarget {
+    fn get_auxv(&self, offset: u64, length: usize, buf: &mut [u8]) -> TargetResult<usize, Self> {
+        let (task, _) = self.tracer.any_thread().ok_or(TargetError::Errno(3))?;
+        let len = length.min(buf.len());
+        sys::read_auxv(&task, offset, &mut buf[..len]).map_err(errno)
+    }
+}
+
+impl ExecFile for GdbTarget {
+    fn get_exec_file(
+        &self,
+        _pid: Option<gdbstub::common::Pid>,
+        offset: u64,
+        length: usize,
+        buf: &mut [u8],
+    ) -> TargetResult<usize, Self> {
+        let (task, _) = self.tracer.any_thread().ok_or(TargetError::Errno(3))?;
+        let mut path = KVec::from_elem(0u8, 4096, GFP_KERNEL).map_err(|e| errno(e.into()))?;
+        let n = sys::exec_file(&task, &mut path).map_err(errno)?;
+        let start = (offset as usize).min(n);
+        let count = (n - start).min(length).min(buf.len());
+        buf[..count].copy_from_slice(&path[start..start + count]);
+        Ok(count)
+    }
+}

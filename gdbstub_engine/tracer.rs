@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The gdb engine's hold on a process: one utrace engine per thread, why
+//! each thread stopped, and the all-stop rule (when one thread stops for
+//! gdb, every thread stops).
+//!
+//! The thread table is behind a spinlock: the device's poll asks whether a
+//! stop is ready with no sleeping allowed. Every decision a callback makes
+//! and every resume gdb asks for happens under that lock, so a thread that
+//! stops while gdb resumes the others always stops them all again.
+
+use crate::breakpoints::Breakpoints;
+use crate::sys;
+use crate::waker::Waker;
+use kernel::bindings;
+use kernel::prelude::*;
+use kernel::sync::{Arc, Mutex, SpinLock};
+use kernel::task::Task;
+use kernel::types::ARef;
+use kernel::{new_mutex, new_spinlock};
+use utrace::{Action, AttachMode, Engine, EngineOps, Events, SignalReport};
+
+/// What a thread does when gdb resumes the process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Run {
+    /// Stays stopped (gdb's scheduler locking).
+    Stay,
+    /// Runs freely.
+    Continue,
+    /// Runs one instruction.
+    Step,
+    /// Steps in the kernel while the PC stays in `start..end`.
+    Range(u64, u64),
+}
+
+impl Run {
+    fn action(self) -> Action {
+        match self {
+            Run::Stay => Action::Stop,
+            Run::Continue => Action::Resume,
+            Run::Step | Run::Range(..) => Action::SingleStep,
+        }
+    }
+
+    fn steps(self) -> bool {
+        matches!(self, Run::Step | Run::Range(..))
+    }
+}
+
+/// Why a thread stopped, until gdb hears of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Event {
+    /// It dequeued this signal, which waits for gdb's decision.
+    Signal(i32),
+    /// It hit one of the stub's breakpoints at `pc` (already moved back).
+    SwBreak(u64),
+    /// It finished a step.
+    Step,
+}
+
+/// A stop to tell gdb about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// Thread `tid` stopped for `event`.
+    Thread { tid: i32, event: Event },
+    /// gdb interrupted the process; `tid` is the thread to report.
+    Interrupted { tid: i32 },
+    /// The process is gone, with this wait status.
+    Exited(i64),
+}
+
+pub(crate) struct Thread {
+    pub(crate) task: ARef<Task>,
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) tid: i32,
+    dead: bool,
+    event: Option<(u64, Event)>,
+    run: Run,
+    /// The signal it delivers when it leaves a signal stop (0: none).
+    resume_signal: i32,
+    /// A signal the stub sent it, which it delivers without stopping.
+    injected: i32,
+    /// It stopped at a signal that waits for gdb's decision.
+    at_signal: bool,
+    exit_code: i64,
+}
+
+struct Threads {
+    list: KVec<Thread>,
+    /// gdb sees the process stopped, or is about to.
+    stopping: bool,
+    /// gdb asked for the stop with Ctrl-C.
+    interrupted: bool,
+    /// The wait status, once every thread is dead.
+    exit: Option<i64>,
+    /// Orders events, so that gdb hears of the first one first.
+    sequence: u64,
+}
+
+impl Threads {
+    fn find(&mut self, tid: i32) -> Option<&mut Thread> {
+        self.list.iter_mut().find(|t| t.tid == tid)
+    }
+
+    fn current(&mut self, engine: &Engine) -> Option<&mut Thread> {
+        self.list
+            .iter_mut()
+            .find(|t| core::ptr::eq(&*t.engine, engine))
+    }
+
+    /// Asks every live thread to stop; a thread blocked in a system call
+    /// is interrupted, as by a signal, and restarts the call later.
+    fn stop_all(&mut self) {
+        self.stopping = true;
+        for t in self.list.iter().filter(|t| !t.dead) {
+            // Errors mean the thread is going away; its death says so.
+            let _ = utrace::control(&t.task, &t.engine, Action::Interrupt);
+        }
+    }
+
+    /// What a callback answers for `t`, with the process stopping or not.
+    fn answer(stopping: bool, t: &Thread) -> Action {
+        if stopping {
+            Action::Stop
+        } else {
+            t.run.action()
+        }
+    }
+}
+
+/// The [`EngineOps`] of a session, shared by the engines of all threads.
+#[pin_data]
+pub(crate) struct Tracer {
+    #[pin]
+    threads: SpinLock<Threads>,
+    /// The stub's software breakpoints.
+    #[pin]
+    pub(crate) breakpoints: Mutex<Breakpoints>,
+    pub(crate) waker: Arc<Waker>,
+}
+
+impl Tracer {
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        let waker = Waker::new()?;
+        Arc::pin_init(
+            pin_init!(Self {
+                threads <- new_spinlock!(Threads {
+                    list: KVec::new(),
+                    stopping: true,
+                    interrupted: false,
+                    exit: None,
+                    sequence: 0,
+                }),
+                breakpoints <- new_mutex!(Breakpoints::new()),
+                waker,
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Attaches to `task`, a thread of the process, and has it stop if the
+    /// process is stopping. `EBUSY` if another gdb session has it.
+    fn add_thread(&self, ops: &Arc<dyn EngineOps>, task: ARef<Task>) -> Result {
+        let engine = match utrace::attach(&task, ops, AttachMode::Exclusive) {
+            Err(e) if e == EEXIST => return Err(EBUSY),
+            r => r?,
+        };
+        let events = Events::QUIESCE | Events::ALL_SIGNALS | Events::CLONE | Events::EXIT;
+        let mut threads = self.threads.lock();
+        let thread = Thread {
+            task: task.clone(),
+            engine: engine.clone(),
+            tid: sys::tid(&task),
+            dead: false,
+            event: None,
+            run: Run::Continue,
+            resume_signal: 0,
+            injected: 0,
+            at_signal: false,
+            exit_code: 0,
+        };
+        let added = threads
+            .list
+            .push(thread, GFP_ATOMIC)
+            .map_err(Error::from)
+            .and_then(|()| utrace::set_events(&task, &engine, events | Events::DEATH));
+        if let Err(e) = added {
+            if let Some(i) = threads
+                .list
+                .iter()
+                .position(|t| Arc::ptr_eq(&t.engine, &engine))
+            {
+                drop(swap_remove(&mut threads.list, i));
+            }
+            drop(threads);
+            let _ = utrace::control(&task, &engine, Action::Detach);
+            return Err(e);
+        }
+        if threads.stopping {
+            let _ = utrace::control(&task, &engine, Action::Interrupt);
+        }
+        Ok(())
+    }
+
+    /// Attaches to every thread of `leader`'s process and has them stop.
+    /// Threads created meanwhile by threads not yet attached are found by
+    /// walking the group again until a walk finds nothing new.
+    pub(crate) fn attach_all(self: &Arc<Self>, leader: &Task) -> Result {
+        let ops: Arc<dyn EngineOps> = self.clone();
+        loop {
+            let mut added = 0;
+            for task in sys::thread_group(leader)?.into_iter() {
+                let known = self.threads.lock().find(sys::tid(&task)).is_some();
+                if known {
+                    continue;
+                }
+                match self.add_thread(&ops, task) {
+                    Ok(()) => added += 1,
+                    // It exited in the meantime.
+                    Err(e) if e == ESRCH || e.to_errno() == -(bindings::EALREADY as i32) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            if added == 0 {
+                return if self.threads.lock().list.is_empty() {
+                    Err(ESRCH)
+                } else {
+                    Ok(())
+                };
+            }
+        }
+    }
+
+    /// Whether every live thread is in its stop (dead ones count as
+    /// stopped), with `threads` locked.
+    fn all_stopped(threads: &Threads) -> bool {
+        threads
+            .list
+            .iter()
+            .all(|t| t.dead || utrace::is_stopped(&t.task, &t.engine))
+    }
+
+    /// Whether every live thread is in its stop.
+    pub(crate) fn all_threads_stopped(&self) -> bool {
+        Self::all_stopped(&self.threads.lock())
+    }
+
+    /// Whether a stop is ready for gdb, and the stop if `take`: the
+    /// process's exit, or, once every thread has stopped, the oldest
+    /// event, or the interrupt gdb asked for.
+    pub(crate) fn ready_stop(&self, take: bool) -> Option<Stop> {
+        let mut threads = self.threads.lock();
+        if let Some(status) = threads.exit {
+            return Some(Stop::Exited(status));
+        }
+        if !threads.stopping || !Self::all_stopped(&threads) {
+            return None;
+        }
+        let first = threads
+            .list
+            .iter_mut()
+            .filter(|t| t.event.is_some())
+            .min_by_key(|t| t.event.map(|(seq, _)| seq));
+        if let Some(t) = first {
+            let (_, event) = t.event?;
+            if take {
+                t.event = None;
+            }
+            return Some(Stop::Thread { tid: t.tid, event });
+        }
+        if !threads.interrupted {
+            return None;
+        }
+        let tid = threads.list.iter().find(|t| !t.dead)?.tid;
+        if take {
+            threads.interrupted = false;
+        }
+        Some(Stop::Interrupted { tid })
+    }
+
+    /// Stops the process for gdb's Ctrl-C.
+    pub(crate) fn interrupt(&self) {
+        let mut threads = self.threads.lock();
+        threads.interrupted = true;
+        threads.stop_all();
+        drop(threads);
+        self.waker.wake_all();
+    }
+
+    /// Drops events at breakpoints gdb removed since: the thread was moved
+    /// back onto the original instruction and just runs it.
+    fn drop_stale_events(&self, threads: &mut Threads, breakpoints: &Breakpoints) {
+        for t in threads.list.iter_mut() {
+            if let Some((_, Event::SwBreak(pc))) = t.event {
+                if !breakpoints.contains(pc) {
+                    t.event = None;
+                }
+            }
+        }
+    }
+
+    /// Resumes the process as gdb asked: `plan(tid)` says what each
+    /// thread does and with which signal. If a thread has an event gdb
+    /// has not heard of yet, nothing runs and that event is reported next.
+    pub(crate) fn resume(&self, plan: impl Fn(i32) -> (Run, i32)) {
+        let breakpoints = self.breakpoints.lock();
+        let mut threads = self.threads.lock();
+        self.drop_stale_events(&mut threads, &breakpoints);
+        drop(breakpoints);
+        if threads.exit.is_some() || threads.list.iter().any(|t| t.event.is_some()) {
+            drop(threads);
+            self.waker.wake_all();
+            return;
+        }
+        threads.stopping = false;
+        threads.interrupted = false;
+        for t in threads.list.iter_mut().filter(|t| !t.dead) {
+            let (run, signal) = plan(t.tid);
+            t.run = run;
+            t.resume_signal = signal;
+            let _ = utrace::control(&t.task, &t.engine, run.action());
+            if signal != 0 && !t.at_signal {
+                // Not stopped at a signal: send it, and let it through.
+                t.injected = signal;
+                sys::signal_thread(&t.task, signal);
+            }
+        }
+    }
+
+    /// The task and engine of live thread `tid`.
+    pub(crate) fn thread(&self, tid: i32) -> Option<(ARef<Task>, Arc<Engine>)> {
+        let mut threads = self.threads.lock();
+        let t = threads.find(tid).filter(|t| !t.dead)?;
+        Some((t.task.clone(), t.engine.clone()))
+    }
+
+    /// Any live thread, for memory access.
+    pub(crate) fn any_thread(&self) -> Option<(ARef<Task>, Arc<Engine>)> {
+        let threads = self.threads.lock();
+        let t = threads.list.iter().find(|t| !t.dead)?;
+        Some((t.task.clone(), t.engine.clone()))
+    }
+
+    /// Calls `f` with the TID of every live thread.
+    pub(crate) fn for_each_tid(&self, mut f: impl FnMut(i32)) {
+        let mut tids = KVec::new();
+        {
+            let threads = self.threads.lock();
+            if tids.reserve(threads.list.len(), GFP_ATOMIC).is_err() {
+                return;
+            }
+            for t in threads.list.iter().filter(|t| !t.dead) {
+                let _ = tids.push(t.tid, GFP_ATOMIC);
+            }
+        }
+        tids.iter().for_each(|&tid| f(tid));
+    }
+
+    /// Detaches from every thread and forgets them; the session is over.
+    /// Threads resume, except those another engine holds.
+    pub(crate) fn detach_all(&self) {
+        let list = {
+            let mut threads = self.threads.lock();
+            threads.stopping = false;
+            core::mem::take(&mut threads.list)
+        };
+        for t in list.iter() {
+            if let Err(e) = utrace::control(&t.task, &t.engine, Action::Detach) {
+                if e.to_errno() == -(bindings::EINPROGRESS as i32) {
+                    let _ = utrace::barrier(&t.task, &t.engine);
+                }
+            }
+        }
+    }
+
+    /// Kills the process, as gdb's `kill` asks.
+    pub(crate) fn kill(&self) {
+        if let Some((task, _)) = self.any_thread() {
+            sys::signal_thread(&task, bindings::SIGKILL as i32);
+        }
+    }
+
+    /// Records `event` for the current thread and stops the process.
+    fn stop_for(&self, task: &Task, engine: &Engine, event: Event) -> Action {
+        let mut threads = self.threads.lock();
+        threads.sequence += 1;
+        let seq = threads.sequence;
+        if let Some(t) = threads.current(engine) {
+            t.event = Some((seq, event));
+            t.at_signal = matches!(event, Event::Signal(_));
+        }
+        threads.stop_all();
+        drop(threads);
+        self.stop_here(task, engine)
+    }
+
+    /// Stops the current thread, waking the reader once it has stopped.
+    fn stop_here(&self, task: &Task, engine: &Engine) -> Action {
+        utrace::wake_up_on_stop(task, engine, self.waker.clone());
+        Action::Stop
+    }
+
+    /// What the current thread does next, outside of any event.
+    fn carry_on(&self, task: &Task, engine: &Engine) -> Action {
+        let mut threads = self.threads.lock();
+        let stopping = threads.stopping;
+        let action = match threads.current(engine) {
+            Some(t) => Threads::answer(stopping, t),
+            None => Action::Resume,
+        };
+        drop(threads);
+        if action == Action::Stop {
+            return self.stop_here(task, engine);
+        }
+        action
+    }
+}
+
+/// Removes and returns `list[i]`, moving the last element into its place.
+fn swap_remove<T>(list: &mut KVec<T>, i: usize) -> T {
+    let last = list.len() - 1;
+    list.as_mut_slice().swap(i, last);
+    // SAFETY: The element at `last` is initialised; after reading it out
+    // the length shrinks so that it is never dropped twice.
+    unsafe {
+        let item = core::ptr::read(list.as_ptr().add(last));
+        list.set_len(last);
+        item
+    }
+}
+
+/// The current task, in a callback.
+fn current() -> ARef<Task> {
+    // SAFETY: The callbacks run in the traced thread itself.
+    let task = unsafe { Task::current() };
+    ARef::from(&*task)
+}
+
+impl EngineOps for Tracer {
+    fn report_quiesce(&self, engine: &Engine, _event: Events) -> Action {
+        self.carry_on(&current(), engine)
+    }
+
+    /// Traps of the stub's own making (breakpoints, steps) are consumed
+    /// here; any other signal stops the process and waits for gdb, which
+    /// says when it resumes whether the thread gets it.
+    fn report_signal(&self, engine: &Engine, signal: &mut SignalReport<'_>) -> Action {
+        let task = current();
+        let signr = signal.signr();
+        let code = signal.info().__bindgen_anon_1.si_code;
+        let pc = sys::current_pc(&task);
+        let at_breakpoint = signr == bindings::SIGTRAP as i32
+            && code == bindings::SI_KERNEL as i32
+            && self.breakpoints.lock().contains(pc.wrapping_sub(1));
+        let mut threads = self.threads.lock();
+        let stopping = threads.stopping;
+        let Some(t) = threads.current(engine) else {
+            return Action::Resume;
+        };
+        if t.injected == signr {
+            t.injected = 0;
+            return Threads::answer(stopping, t);
+        }
+        let stepped = signr == bindings::SIGTRAP as i32
+            && code == bindings::TRAP_TRACE as i32
+            && t.run.steps();
+        if at_breakpoint {
+            signal.ignore();
+            sys::set_current_pc(&task, pc - 1);
+            drop(threads);
+            return self.stop_for(&task, engine, Event::SwBreak(pc - 1));
+        }
+        if stepped {
+            signal.ignore();
+            if let Run::Range(start, end) = t.run {
+                if !stopping && (start..end).contains(&pc) {
+                    return Action::SingleStep;
+                }
+            }
+            drop(threads);
+            return self.stop_for(&task, engine, Event::Step);
+        }
+        drop(threads);
+        self.stop_for(&task, engine, Event::Signal(signr))
+    }
+
+    /// The thread leaves a signal stop: it gets the signal gdb resumed it
+    /// with, which may be another one or none.
+    fn report_signal_resume(&self, engine: &Engine, signal: &mut SignalReport<'_>) {
+        if signal.is_ignored() {
+            return;
+        }
+        let mut threads = self.threads.lock();
+        let Some(t) = threads.current(engine) else {
+            return;
+        };
+        let resume_signal = core::mem::take(&mut t.resume_signal);
+        t.at_signal = false;
+        drop(threads);
+        match resume_signal {
+            0 => signal.ignore(),
+            s => signal.deliver(s),
+        }
+    }
+
+    /// New threads are traced like the others; a forked child gets none
+    /// of the stub's breakpoints, which would kill it.
+    fn report_clone(&self, engine: &Engine, clone_flags: u64, child: &Task) -> Action {
+        let task = current();
+        if clone_flags & u64::from(bindings::CLONE_THREAD) != 0 {
+            // The engine's ops are this tracer.
+            let _ = self.add_thread(engine.ops(), child.into());
+        } else if clone_flags & u64::from(bindings::CLONE_VM) == 0 {
+            self.breakpoints.lock().remove_from(child);
+        }
+        self.carry_on(&task, engine)
+    }
+
+    fn report_exit(&self, engine: &Engine, orig_code: i64, _code: &mut i64) -> Action {
+        let task = current();
+        if let Some(t) = self.threads.lock().current(engine) {
+            t.exit_code = orig_code;
+        }
+        self.carry_on(&task, engine)
+    }
+
+    fn report_death(&self, engine: &Engine, group_dead: bool) -> Action {
+        let mut threads = self.threads.lock();
+        let mut code = 0;
+        if let Some(t) = threads.current(engine) {
+            t.dead = true;
+            t.event = None;
+            code = t.exit_code;
+        }
+        if group_dead {
+            threads.exit = Some(code);
+        }
+        drop(threads);
+        self.waker.wake_all();
+        Action::Detach
+    }
+}
