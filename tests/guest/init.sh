@@ -16,6 +16,8 @@ for d in /tmp /run /var/tmp; do
 	mount -t tmpfs tmpfs "$d"
 done
 mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /dev/utrace-gdb
+mount -t utrace-gdb utrace-gdb /dev/utrace-gdb
 mkdir -p "$HOME"
 mount -t 9p -o trans=virtio,version=9p2000.L results /mnt
 hostname utrace-gdb-guest
