@@ -8,12 +8,12 @@ use crate::tracer::{Event, Stop, Tracer};
 use core::sync::atomic::{AtomicBool, Ordering};
 use gdbstub::common::Signal;
 use gdbstub::stub::state_machine::GdbStubStateMachine;
-use gdbstub::stub::{DisconnectReason, GdbStubBuilder, MultiThreadStopReason};
+use gdbstub::stub::{DisconnectReason, GdbStubBuilder, GdbStubError, MultiThreadStopReason};
 use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex};
 use kernel::task::Task;
-use ugdb_proto::conn::OutputQueue;
+use ugdb_proto::conn::{OutputFull, OutputQueue};
 use ugdb_proto::signals;
 
 /// The largest packet gdb may send, advertised as PacketSize; memory
@@ -133,16 +133,7 @@ impl Proto {
             }
             other => other,
         };
-        match next {
-            Ok(m) => {
-                self.machine = Some(m);
-                Ok(())
-            }
-            Err(e) => {
-                pr_warn!("gdb session ends on a protocol error: {:?}\n", e);
-                Err(EIO)
-            }
-        }
+        self.settle(next)
     }
 
     /// Reports a stop to gdb if the process is running for gdb and the
@@ -157,7 +148,14 @@ impl Proto {
         let Some(GdbStubStateMachine::Running(m)) = self.machine.take() else {
             return Err(EIO);
         };
-        match m.report_stop(&mut self.target, stop_reason(stop)) {
+        let next = m.report_stop(&mut self.target, stop_reason(stop));
+        self.settle(next)
+    }
+
+    /// Keeps the state machine's next state; a protocol error ends the
+    /// session (`EIO`), with the machine gone.
+    fn settle(&mut self, next: Result<Machine, GdbStubError<Error, OutputFull>>) -> Result {
+        match next {
             Ok(m) => {
                 self.machine = Some(m);
                 Ok(())

@@ -152,12 +152,10 @@ impl MultiThreadBase for GdbTarget {
     fn write_registers(&mut self, regs: &RawRegs, tid: Tid) -> TargetResult<(), Self> {
         let (task, engine) = self.thread(tid).map_err(errno)?;
         self.read_raw(&task, &engine).map_err(errno)?;
-        let mut g = KVec::with_capacity(1024, GFP_KERNEL).map_err(|e| errno(e.into()))?;
-        gdbstub::arch::Registers::gdb_serialize(regs, |b| {
-            let _ = g.push(b.unwrap_or(0), GFP_KERNEL);
-        });
-        gdbstub::arch::Registers::gdb_deserialize(&mut *self.scratch, &g)
-            .map_err(|()| TargetError::NonFatal)?;
+        if self.scratch.has_avx != regs.has_avx {
+            return Err(TargetError::NonFatal);
+        }
+        self.scratch.copy_gdb_registers(regs);
         self.write_raw(&task, &engine).map_err(errno)
     }
 

@@ -246,6 +246,16 @@ impl RawRegs {
         Some(())
     }
 
+    /// Takes every register gdb sees from `from`; the rest of the
+    /// regsets (FXSAVE's reserved bytes, MXCSR_MASK) keep their values.
+    pub fn copy_gdb_registers(&mut self, from: &RawRegs) {
+        let mut value = [0u8; 16];
+        for r in (0..register_count(self.has_avx())).filter_map(reg) {
+            from.read_reg(r, &mut value[..r.size]);
+            self.write_reg(r, &value[..r.size]);
+        }
+    }
+
     fn lookup(&self, n: RegNum) -> Option<Reg> {
         if n.0 >= register_count(self.has_avx()) {
             return None;
@@ -303,13 +313,6 @@ impl Registers for RawRegs {
 /// A gdb register number, as in `p` and `P` packets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RegNum(pub usize);
-
-impl RegNum {
-    /// The register's size in bytes, or `None` for an unknown number.
-    pub fn size(self) -> Option<usize> {
-        reg(self.0).map(|r| r.size)
-    }
-}
 
 impl RegId for RegNum {
     fn from_raw_id(id: usize) -> Option<(Self, Option<NonZeroUsize>)> {
@@ -405,6 +408,20 @@ mod tests {
         assert_eq!(fresh.has_avx, 1);
         assert!(fresh.gdb_deserialize(&g[..560]).is_ok());
         assert_eq!(fresh.has_avx, 0);
+    }
+
+    #[test]
+    fn copy_keeps_what_gdb_cannot_see() {
+        let from = sample();
+        let mut to = RawRegs {
+            has_avx: 1,
+            ..RawRegs::default()
+        };
+        to.fxsave[28] = 0xaa; // MXCSR_MASK: not a gdb register
+        to.fxsave[4] = from.fxsave[4];
+        to.copy_gdb_registers(&from);
+        assert_eq!(serialize(&to)[..816], serialize(&from)[..816]);
+        assert_eq!(to.fxsave[28], 0xaa);
     }
 
     #[test]
