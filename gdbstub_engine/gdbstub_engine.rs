@@ -13,6 +13,7 @@ use kernel::prelude::*;
 
 mod breakpoints;
 mod c_api;
+mod hw_points;
 mod session;
 mod sys;
 mod target;

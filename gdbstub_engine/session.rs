@@ -3,16 +3,19 @@
 //! A gdb session: one open `/dev/utrace-gdb/PID`, the gdbstub state
 //! machine that reads gdb's packets, and the process it controls.
 
+use crate::sys;
 use crate::target::GdbTarget;
 use crate::tracer::{Event, Stop, Tracer};
 use core::sync::atomic::{AtomicBool, Ordering};
 use gdbstub::common::Signal;
 use gdbstub::stub::state_machine::GdbStubStateMachine;
 use gdbstub::stub::{DisconnectReason, GdbStubBuilder, GdbStubError, MultiThreadStopReason};
+use gdbstub::target::ext::breakpoints::WatchKind;
 use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex};
 use kernel::task::Task;
+use ugdb_arch_x86::debugregs::HwKind;
 use ugdb_proto::conn::{OutputFull, OutputQueue};
 use ugdb_proto::signals;
 
@@ -88,6 +91,15 @@ fn stop_reason(stop: Stop) -> MultiThreadStopReason<u64> {
             (Some(tid), Event::Step) => MultiThreadStopReason::SignalWithThread {
                 tid,
                 signal: Signal::SIGTRAP,
+            },
+            (Some(tid), Event::Hw(HwKind::Exec, _)) => MultiThreadStopReason::HwBreak(tid),
+            (Some(tid), Event::Hw(kind, addr)) => MultiThreadStopReason::Watch {
+                tid,
+                kind: match kind {
+                    HwKind::Write => WatchKind::Write,
+                    _ => WatchKind::ReadWrite,
+                },
+                addr,
             },
             (Some(tid), Event::Signal(s)) => MultiThreadStopReason::SignalWithThread {
                 tid,
@@ -200,7 +212,7 @@ impl Session {
             tracer.detach_all();
             return Err(e);
         }
-        match Self::start(tracer.clone()) {
+        match Self::start(tracer.clone(), sys::tid(leader)) {
             Ok(session) => Ok(session),
             Err(e) => {
                 tracer.detach_all();
@@ -209,13 +221,13 @@ impl Session {
         }
     }
 
-    fn start(tracer: Arc<Tracer>) -> Result<Arc<Self>> {
+    fn start(tracer: Arc<Tracer>, pid: i32) -> Result<Arc<Self>> {
         let mut packet = Buffer::new(PACKET_SIZE)?;
         let mut out = Buffer::new(OUTPUT_SIZE)?;
         // SAFETY: Each buffer is lent once, to the state machine, which
         // `Proto` drops before the buffers.
         let (packet_buf, out_buf) = unsafe { (packet.lend(), out.lend()) };
-        let mut target = GdbTarget::new(tracer.clone())?;
+        let mut target = GdbTarget::new(tracer.clone(), pid)?;
         let machine = GdbStubBuilder::new(OutputQueue::new(out_buf))
             .with_packet_buffer(packet_buf)
             .build()
@@ -276,6 +288,7 @@ impl Session {
         if let Some((task, _)) = self.tracer.any_thread() {
             self.tracer.breakpoints.lock().remove_all(&task);
         }
+        self.tracer.hw.lock().clear();
         self.tracer.detach_all();
     }
 

@@ -6,6 +6,7 @@ use kernel::bindings;
 use kernel::prelude::*;
 use kernel::task::Task;
 use kernel::types::ARef;
+use ugdb_arch_x86::debugregs::Piece;
 use ugdb_arch_x86::RawRegs;
 
 mod raw {
@@ -53,6 +54,15 @@ mod raw {
             task: *mut bindings::task_struct,
             pc: core::ffi::c_ulong,
         );
+        pub(super) fn ugdb_arch_hw_register(
+            task: *mut bindings::task_struct,
+            slot: core::ffi::c_uint,
+            addr: core::ffi::c_ulong,
+            len: core::ffi::c_uint,
+            kind: core::ffi::c_uint,
+        ) -> *mut core::ffi::c_void;
+        pub(super) fn ugdb_arch_hw_unregister(bp: *mut core::ffi::c_void);
+        pub(super) fn ugdb_arch_hw_hits() -> core::ffi::c_uint;
     }
 }
 
@@ -193,4 +203,46 @@ pub(crate) fn exec_file(task: &Task, buf: &mut [u8]) -> Result<usize> {
 pub(crate) fn tid(task: &Task) -> i32 {
     // SAFETY: `task` is a valid task.
     unsafe { raw::ugdb_task_tid(task_ptr(task)) }
+}
+
+/// One debug register of one thread, set through the kernel's
+/// hw_breakpoint; dropping it clears it.
+pub(crate) struct HwBreakpoint(core::ptr::NonNull<core::ffi::c_void>);
+
+// SAFETY: The hw_breakpoint may be unregistered from any task.
+unsafe impl Send for HwBreakpoint {}
+
+impl HwBreakpoint {
+    /// Sets debug register `slot` of `task` to `piece`. `ENOSPC` if the
+    /// thread's debug registers are taken by ptrace or perf.
+    pub(crate) fn register(task: &Task, slot: usize, piece: Piece) -> Result<Self> {
+        // SAFETY: `task` is a valid task; the helper checks the rest.
+        let bp = unsafe {
+            raw::ugdb_arch_hw_register(
+                task_ptr(task),
+                slot as core::ffi::c_uint,
+                piece.addr as core::ffi::c_ulong,
+                piece.len.into(),
+                piece.kind as core::ffi::c_uint,
+            )
+        };
+        let bp = kernel::error::from_err_ptr(bp)?;
+        core::ptr::NonNull::new(bp).map(Self).ok_or(ENODEV)
+    }
+}
+
+impl Drop for HwBreakpoint {
+    fn drop(&mut self) {
+        // SAFETY: The pointer came from `ugdb_arch_hw_register` and is
+        // unregistered once, here.
+        unsafe { raw::ugdb_arch_hw_unregister(self.0.as_ptr()) }
+    }
+}
+
+/// The debug registers (a mask of slots) whose hit sent the current
+/// thread the SIGTRAP it is reporting; meaningful only for a SIGTRAP
+/// from a debug exception (`TRAP_HWBKPT` or `TRAP_TRACE`).
+pub(crate) fn hw_hits() -> u8 {
+    // SAFETY: It reads the current thread's virtual DR6.
+    (unsafe { raw::ugdb_arch_hw_hits() } & 0xf) as u8
 }

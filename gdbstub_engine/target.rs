@@ -6,7 +6,7 @@
 use crate::sys;
 use crate::tracer::{Run, Tracer};
 use core::num::NonZeroUsize;
-use gdbstub::common::{Signal, Tid};
+use gdbstub::common::{Pid, Signal, Tid};
 use gdbstub::target::ext::auxv::{Auxv, AuxvOps};
 use gdbstub::target::ext::base::multithread::{
     MultiThreadBase, MultiThreadRangeStepping, MultiThreadRangeSteppingOps, MultiThreadResume,
@@ -18,9 +18,14 @@ use gdbstub::target::ext::base::single_register_access::{
 };
 use gdbstub::target::ext::base::BaseOps;
 use gdbstub::target::ext::breakpoints::{
-    Breakpoints, BreakpointsOps, SwBreakpoint, SwBreakpointOps,
+    Breakpoints, BreakpointsOps, HwBreakpoint, HwBreakpointOps, HwWatchpoint, HwWatchpointOps,
+    SwBreakpoint, SwBreakpointOps, WatchKind,
 };
 use gdbstub::target::ext::exec_file::{ExecFile, ExecFileOps};
+use gdbstub::target::ext::extended_mode::{
+    Args, AttachKind, CurrentActivePid, CurrentActivePidOps, ExtendedMode, ExtendedModeOps,
+    ShouldTerminate,
+};
 use gdbstub::target::ext::target_description_xml_override::{
     TargetDescriptionXmlOverride, TargetDescriptionXmlOverrideOps,
 };
@@ -29,6 +34,7 @@ use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::task::Task;
 use kernel::types::ARef;
+use ugdb_arch_x86::debugregs::HwKind;
 use ugdb_arch_x86::{target_xml, RawRegs, RegNum, X86_64Linux};
 use ugdb_proto::signals;
 use utrace::Engine;
@@ -51,6 +57,8 @@ struct Plan {
 
 pub(crate) struct GdbTarget {
     pub(crate) tracer: Arc<Tracer>,
+    /// The process ID, as gdb names the process.
+    pid: Pid,
     /// The resume actions of the `vCont` being parsed.
     plan: KVec<Plan>,
     /// What threads `vCont` does not name do: continue, or stay stopped
@@ -62,9 +70,10 @@ pub(crate) struct GdbTarget {
 }
 
 impl GdbTarget {
-    pub(crate) fn new(tracer: Arc<Tracer>) -> Result<Self> {
+    pub(crate) fn new(tracer: Arc<Tracer>, pid: i32) -> Result<Self> {
         Ok(Self {
             tracer,
+            pid: Pid::new(pid as usize).ok_or(EINVAL)?,
             plan: KVec::new(),
             others: Run::Continue,
             scratch: KBox::new(RawRegs::default(), GFP_KERNEL)?,
@@ -130,6 +139,10 @@ impl Target for GdbTarget {
     }
 
     fn support_exec_file(&mut self) -> Option<ExecFileOps<'_, Self>> {
+        Some(self)
+    }
+
+    fn support_extended_mode(&mut self) -> Option<ExtendedModeOps<'_, Self>> {
         Some(self)
     }
 
@@ -298,6 +311,67 @@ impl Breakpoints for GdbTarget {
     fn support_sw_breakpoint(&mut self) -> Option<SwBreakpointOps<'_, Self>> {
         Some(self)
     }
+
+    fn support_hw_breakpoint(&mut self) -> Option<HwBreakpointOps<'_, Self>> {
+        Some(self)
+    }
+
+    fn support_hw_watchpoint(&mut self) -> Option<HwWatchpointOps<'_, Self>> {
+        Some(self)
+    }
+}
+
+impl HwBreakpoint for GdbTarget {
+    fn add_hw_breakpoint(&mut self, addr: u64, _kind: usize) -> TargetResult<bool, Self> {
+        let mut hw = self.tracer.hw.lock();
+        hw.insert(addr, 1, HwKind::Exec).map_err(errno)?;
+        Ok(true)
+    }
+
+    fn remove_hw_breakpoint(&mut self, addr: u64, _kind: usize) -> TargetResult<bool, Self> {
+        Ok(self.tracer.hw.lock().remove(addr, 1, HwKind::Exec))
+    }
+}
+
+/// The debug-register kind of a gdb watchpoint; x86 has none that traps
+/// on reads alone.
+fn hw_kind(kind: WatchKind) -> Option<HwKind> {
+    match kind {
+        WatchKind::Write => Some(HwKind::Write),
+        WatchKind::ReadWrite => Some(HwKind::Access),
+        WatchKind::Read => None,
+    }
+}
+
+impl HwWatchpoint for GdbTarget {
+    fn add_hw_watchpoint(
+        &mut self,
+        addr: u64,
+        len: u64,
+        kind: WatchKind,
+    ) -> TargetResult<bool, Self> {
+        let Some(kind) = hw_kind(kind) else {
+            return Ok(false);
+        };
+        self.tracer
+            .hw
+            .lock()
+            .insert(addr, len, kind)
+            .map_err(errno)?;
+        Ok(true)
+    }
+
+    fn remove_hw_watchpoint(
+        &mut self,
+        addr: u64,
+        len: u64,
+        kind: WatchKind,
+    ) -> TargetResult<bool, Self> {
+        let Some(kind) = hw_kind(kind) else {
+            return Ok(false);
+        };
+        Ok(self.tracer.hw.lock().remove(addr, len, kind))
+    }
 }
 
 impl SwBreakpoint for GdbTarget {
@@ -354,5 +428,46 @@ impl ExecFile for GdbTarget {
         let count = (n - start).min(length).min(buf.len());
         buf[..count].copy_from_slice(&path[start..start + count]);
         Ok(count)
+    }
+}
+
+/// The session debugs the one process it was opened on: gdb learns its
+/// real process ID, and `kill` ends the session with the process. gdb
+/// only uses the rest of extended mode with `target extended-remote`.
+impl ExtendedMode for GdbTarget {
+    /// Starting programs is gdbserver's job; the device attaches only.
+    fn run(&mut self, _filename: Option<&[u8]>, _args: Args<'_, '_>) -> TargetResult<Pid, Self> {
+        Err(errno(EPERM))
+    }
+
+    /// A session never takes on a second process.
+    fn attach(&mut self, _pid: Pid) -> TargetResult<(), Self> {
+        Err(errno(EPERM))
+    }
+
+    fn query_if_attached(&mut self, _pid: Pid) -> TargetResult<AttachKind, Self> {
+        Ok(AttachKind::Attach)
+    }
+
+    /// The session ends on a kill, which kills the process (see
+    /// `Session::finish`).
+    fn kill(&mut self, _pid: Option<Pid>) -> TargetResult<ShouldTerminate, Self> {
+        Ok(ShouldTerminate::Yes)
+    }
+
+    /// An attached process cannot be started again: `R` does nothing
+    /// (the packet has no reply to carry an error).
+    fn restart(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn support_current_active_pid(&mut self) -> Option<CurrentActivePidOps<'_, Self>> {
+        Some(self)
+    }
+}
+
+impl CurrentActivePid for GdbTarget {
+    fn current_active_pid(&mut self) -> Result<Pid, Error> {
+        Ok(self.pid)
     }
 }

@@ -10,6 +10,7 @@
 //! stops while gdb resumes the others always stops them all again.
 
 use crate::breakpoints::Breakpoints;
+use crate::hw_points::HwPoints;
 use crate::sys;
 use crate::waker::Waker;
 use kernel::bindings;
@@ -18,6 +19,7 @@ use kernel::sync::{Arc, Mutex, SpinLock};
 use kernel::task::Task;
 use kernel::types::ARef;
 use kernel::{new_mutex, new_spinlock};
+use ugdb_arch_x86::debugregs::HwKind;
 use utrace::{Action, AttachMode, Engine, EngineOps, Events, SignalReport};
 
 /// What a thread does when gdb resumes the process.
@@ -56,6 +58,9 @@ pub(crate) enum Event {
     SwBreak(u64),
     /// It finished a step.
     Step,
+    /// It hit one of gdb's hardware breakpoints or watchpoints, which gdb
+    /// knows by this kind and address.
+    Hw(HwKind, u64),
 }
 
 /// A stop to tell gdb about.
@@ -136,6 +141,9 @@ pub(crate) struct Tracer {
     /// The stub's software breakpoints.
     #[pin]
     pub(crate) breakpoints: Mutex<Breakpoints>,
+    /// gdb's hardware breakpoints and watchpoints.
+    #[pin]
+    pub(crate) hw: Mutex<HwPoints>,
     pub(crate) waker: Arc<Waker>,
 }
 
@@ -152,6 +160,7 @@ impl Tracer {
                     sequence: 0,
                 }),
                 breakpoints <- new_mutex!(Breakpoints::new()),
+                hw <- new_mutex!(HwPoints::new()),
                 waker,
             }),
             GFP_KERNEL,
@@ -199,6 +208,10 @@ impl Tracer {
         if threads.stopping {
             let _ = utrace::control(&task, &engine, Action::Interrupt);
         }
+        drop(threads);
+        // gdb's hardware points follow the thread; if its debug registers
+        // are taken (by ptrace or perf), it runs without them.
+        let _ = self.hw.lock().add_thread(task);
         Ok(())
     }
 
@@ -417,7 +430,7 @@ impl Tracer {
 }
 
 /// Removes and returns `list[i]`, moving the last element into its place.
-fn swap_remove<T>(list: &mut KVec<T>, i: usize) -> T {
+pub(crate) fn swap_remove<T>(list: &mut KVec<T>, i: usize) -> T {
     let last = list.len() - 1;
     list.as_mut_slice().swap(i, last);
     // SAFETY: The element at `last` is initialised; after reading it out
@@ -452,6 +465,14 @@ impl EngineOps for Tracer {
         let at_breakpoint = signr == bindings::SIGTRAP as i32
             && code == bindings::SI_KERNEL as i32
             && self.breakpoints.lock().contains(pc.wrapping_sub(1));
+        // A debug exception, which left the debug registers that fired.
+        let hw_hit = if signr == bindings::SIGTRAP as i32
+            && (code == bindings::TRAP_HWBKPT as i32 || code == bindings::TRAP_TRACE as i32)
+        {
+            self.hw.lock().hit(sys::hw_hits())
+        } else {
+            None
+        };
         let mut threads = self.threads.lock();
         let stopping = threads.stopping;
         let Some(t) = threads.current(engine) else {
@@ -464,6 +485,11 @@ impl EngineOps for Tracer {
         let stepped = signr == bindings::SIGTRAP as i32
             && code == bindings::TRAP_TRACE as i32
             && t.run.steps();
+        if let Some((kind, addr)) = hw_hit {
+            signal.ignore();
+            drop(threads);
+            return self.stop_for(&task, engine, Event::Hw(kind, addr));
+        }
         if at_breakpoint {
             signal.ignore();
             sys::set_current_pc(&task, pc - 1);
@@ -525,6 +551,7 @@ impl EngineOps for Tracer {
     }
 
     fn report_death(&self, engine: &Engine, group_dead: bool) -> Action {
+        self.hw.lock().forget_thread(&current());
         let mut threads = self.threads.lock();
         let mut code = 0;
         if let Some(t) = threads.current(engine) {

@@ -48,3 +48,33 @@ counter_advances() {
 	b=$(awk '{print $14 + $15}' /proc/"$1"/stat)
 	kill -0 "$1" || fail "target died"
 }
+
+# run_gdbserver PID GDB-ARGS...: the same batch session through gdbserver
+# (ptrace), for differential tests; its output is kept in $ref_out.
+run_gdbserver() {
+	local target=$1
+	shift
+	ref_out=$(timeout -k 5 60 gdb -batch -nx -ex "set confirm off" \
+		-ex "target remote | exec gdbserver - --attach $target" "$@" 2>&1)
+	echo "$ref_out"
+}
+
+# normalise: the lines of a session that must agree between the device
+# and gdbserver, with numbers and addresses blanked.
+normalise() {
+	grep -E "$1" | sed -E 's/0x[0-9a-f]+/ADDR/g; s/[0-9]+/N/g'
+}
+
+# expect_same_as_gdbserver PATTERN: the session's lines matching the
+# extended regex PATTERN are the same, normalised, as gdbserver's.
+expect_same_as_gdbserver() {
+	local ours theirs
+	ours=$(normalise "$1" <<<"$out")
+	theirs=$(normalise "$1" <<<"$ref_out")
+	[ -n "$theirs" ] || fail "the gdbserver session printed nothing matching /$1/"
+	[ "$ours" = "$theirs" ] || fail "differs from gdbserver:
+--- device
+$ours
+--- gdbserver
+$theirs"
+}

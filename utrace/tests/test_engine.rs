@@ -553,12 +553,7 @@ fn run(reg: &mut Registry, line: &str, out: &mut Reply<'_>) -> Result {
 
 /// Runs one test command and writes the reply; returns the reply's length.
 #[no_mangle]
-extern "C" fn utrace_test_command(
-    cmd: *const u8,
-    len: usize,
-    reply: *mut u8,
-    cap: usize,
-) -> usize {
+extern "C" fn utrace_test_command(cmd: *const u8, len: usize, reply: *mut u8, cap: usize) -> usize {
     // SAFETY: test_engine_debugfs.c passes its own buffers of these sizes.
     let (cmd, reply) = unsafe {
         (

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! x86-64 for the utrace-gdb stub: the registers of a Linux thread as the
-//! kernel's regsets hold them, and as gdb sees them.
+//! kernel's regsets hold them, and as gdb sees them; and the debug
+//! registers behind gdb's hardware breakpoints and watchpoints.
 //!
 //! Plain `no_std` Rust, built into the kernel with the kernel's flags and
 //! tested on the host with `cargo test`. The C half (`regs.c`) fills a
 //! [`RawRegs`] from the thread's regsets and writes it back.
 #![no_std]
 
+#[cfg(test)]
+extern crate std;
+
+pub mod debugregs;
 pub mod regs;
 pub mod target_xml;
 
