@@ -6,5 +6,6 @@
 cd "$(dirname "$0")/bench" || exit 1
 for b in *; do
 	echo "utrace-gdb: bench $b" >/dev/kmsg
-	timeout -k 5 300 "./$b" || echo "bench-failed $b"
+	# Debugger sessions under TCG are slow: a generous limit each.
+	timeout -k 5 1500 "./$b" || echo "bench-failed $b"
 done
