@@ -20,7 +20,8 @@ use kernel::task::Task;
 use kernel::types::ARef;
 use kernel::{new_mutex, new_spinlock};
 use ugdb_arch_x86::debugregs::HwKind;
-use utrace::{Action, AttachMode, Engine, EngineOps, Events, SignalReport};
+use ugdb_proto::syscall_filter::SyscallFilter;
+use utrace::{Action, AttachMode, Engine, EngineOps, Events, SignalReport, SyscallEntry, UserRegs};
 
 /// What a thread does when gdb resumes the process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +62,8 @@ pub(crate) enum Event {
     /// It hit one of gdb's hardware breakpoints or watchpoints, which gdb
     /// knows by this kind and address.
     Hw(HwKind, u64),
+    /// It entered (or returns from) system call `nr`, which gdb catches.
+    Syscall { nr: i64, entry: bool },
 }
 
 /// A stop to tell gdb about.
@@ -100,6 +103,8 @@ struct Threads {
     exit: Option<i64>,
     /// Orders events, so that gdb hears of the first one first.
     sequence: u64,
+    /// The system calls gdb catches.
+    catch: SyscallFilter,
 }
 
 impl Threads {
@@ -115,9 +120,13 @@ impl Threads {
 
     /// Asks every live thread to stop; a thread blocked in a system call
     /// is interrupted, as by a signal, and restarts the call later.
-    fn stop_all(&mut self) {
+    /// `except`, the thread stopping for an event, is at its stop
+    /// already: interrupting it too would break the system call it is
+    /// about to enter or resume once gdb lets it go.
+    fn stop_all(&mut self, except: Option<&Engine>) {
         self.stopping = true;
-        for t in self.list.iter().filter(|t| !t.dead) {
+        let others = |t: &&Thread| !except.is_some_and(|e| core::ptr::eq(&*t.engine, e));
+        for t in self.list.iter().filter(|t| !t.dead).filter(others) {
             // Errors mean the thread is going away; its death says so.
             let _ = utrace::control(&t.task, &t.engine, Action::Interrupt);
         }
@@ -158,6 +167,7 @@ impl Tracer {
                     interrupted: false,
                     exit: None,
                     sequence: 0,
+                    catch: SyscallFilter::Off,
                 }),
                 breakpoints <- new_mutex!(Breakpoints::new()),
                 hw <- new_mutex!(HwPoints::new()),
@@ -174,8 +184,8 @@ impl Tracer {
             Err(e) if e == EEXIST => return Err(EBUSY),
             r => r?,
         };
-        let events = Events::QUIESCE | Events::ALL_SIGNALS | Events::CLONE | Events::EXIT;
         let mut threads = self.threads.lock();
+        let events = engine_events(threads.catch.is_on());
         let thread = Thread {
             task: task.clone(),
             engine: engine.clone(),
@@ -192,7 +202,7 @@ impl Tracer {
             .list
             .push(thread, GFP_ATOMIC)
             .map_err(Error::from)
-            .and_then(|()| utrace::set_events(&task, &engine, events | Events::DEATH));
+            .and_then(|()| utrace::set_events(&task, &engine, events));
         if let Err(e) = added {
             if let Some(i) = threads
                 .list
@@ -291,11 +301,35 @@ impl Tracer {
         Some(Stop::Interrupted { tid })
     }
 
+    /// Makes every thread, and those that start later, stop at the system
+    /// calls of `filter` (on entry and on return).
+    pub(crate) fn catch_syscalls(&self, filter: SyscallFilter) {
+        let mut threads = self.threads.lock();
+        let events = engine_events(filter.is_on());
+        threads.catch = filter;
+        for t in threads.list.iter().filter(|t| !t.dead) {
+            // Errors mean the thread is going away. Dropping the syscall
+            // events may be EINPROGRESS for a thread in a callback: its
+            // next report checks the filter anyway.
+            let _ = utrace::set_events(&t.task, &t.engine, events);
+        }
+    }
+
+    /// Stops at a system call's entry or return if gdb catches it.
+    fn syscall_stop(&self, engine: &Engine, regs: &mut UserRegs<'_>, entry: bool) -> Action {
+        let task = current();
+        let nr = sys::syscall_nr(regs);
+        if self.threads.lock().catch.catches(nr) {
+            return self.stop_for(&task, engine, Event::Syscall { nr, entry });
+        }
+        self.carry_on(&task, engine)
+    }
+
     /// Stops the process for gdb's Ctrl-C.
     pub(crate) fn interrupt(&self) {
         let mut threads = self.threads.lock();
         threads.interrupted = true;
-        threads.stop_all();
+        threads.stop_all(None);
         drop(threads);
         self.waker.wake_all();
     }
@@ -402,7 +436,7 @@ impl Tracer {
             t.event = Some((seq, event));
             t.at_signal = matches!(event, Event::Signal(_));
         }
-        threads.stop_all();
+        threads.stop_all(Some(engine));
         drop(threads);
         self.stop_here(task, engine)
     }
@@ -429,6 +463,18 @@ impl Tracer {
     }
 }
 
+/// The events an engine of the session asks for: system calls only while
+/// gdb catches some.
+fn engine_events(syscalls: bool) -> Events {
+    let events =
+        Events::QUIESCE | Events::ALL_SIGNALS | Events::CLONE | Events::EXIT | Events::DEATH;
+    if syscalls {
+        events | Events::SYSCALL_ENTRY | Events::SYSCALL_EXIT
+    } else {
+        events
+    }
+}
+
 /// Removes and returns `list[i]`, moving the last element into its place.
 pub(crate) fn swap_remove<T>(list: &mut KVec<T>, i: usize) -> T {
     let last = list.len() - 1;
@@ -452,6 +498,17 @@ fn current() -> ARef<Task> {
 impl EngineOps for Tracer {
     fn report_quiesce(&self, engine: &Engine, _event: Events) -> Action {
         self.carry_on(&current(), engine)
+    }
+
+    fn report_syscall_entry(&self, engine: &Engine, regs: &mut UserRegs<'_>) -> SyscallEntry {
+        SyscallEntry {
+            action: self.syscall_stop(engine, regs, true),
+            abort: false,
+        }
+    }
+
+    fn report_syscall_exit(&self, engine: &Engine, regs: &mut UserRegs<'_>) -> Action {
+        self.syscall_stop(engine, regs, false)
     }
 
     /// Traps of the stub's own making (breakpoints, steps) are consumed
