@@ -11,6 +11,7 @@ use gdbstub::common::Signal;
 use gdbstub::stub::state_machine::GdbStubStateMachine;
 use gdbstub::stub::{DisconnectReason, GdbStubBuilder, GdbStubError, MultiThreadStopReason};
 use gdbstub::target::ext::breakpoints::WatchKind;
+use gdbstub::target::ext::catch_syscalls::CatchSyscallPosition;
 use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex};
@@ -100,6 +101,15 @@ fn stop_reason(stop: Stop) -> MultiThreadStopReason<u64> {
                     _ => WatchKind::ReadWrite,
                 },
                 addr,
+            },
+            (Some(tid), Event::Syscall { nr, entry }) => MultiThreadStopReason::CatchSyscall {
+                tid: Some(tid),
+                number: nr as u64,
+                position: if entry {
+                    CatchSyscallPosition::Entry
+                } else {
+                    CatchSyscallPosition::Return
+                },
             },
             (Some(tid), Event::Signal(s)) => MultiThreadStopReason::SignalWithThread {
                 tid,

@@ -246,3 +246,9 @@ pub(crate) fn hw_hits() -> u8 {
     // SAFETY: It reads the current thread's virtual DR6.
     (unsafe { raw::ugdb_arch_hw_hits() } & 0xf) as u8
 }
+
+/// The number of the system call the thread with user registers `regs`
+/// is in, -1 if none.
+pub(crate) fn syscall_nr(regs: &mut utrace::UserRegs<'_>) -> i64 {
+    regs.raw().orig_ax as i64
+}

@@ -21,6 +21,7 @@ use gdbstub::target::ext::breakpoints::{
     Breakpoints, BreakpointsOps, HwBreakpoint, HwBreakpointOps, HwWatchpoint, HwWatchpointOps,
     SwBreakpoint, SwBreakpointOps, WatchKind,
 };
+use gdbstub::target::ext::catch_syscalls::{CatchSyscalls, CatchSyscallsOps, SyscallNumbers};
 use gdbstub::target::ext::exec_file::{ExecFile, ExecFileOps};
 use gdbstub::target::ext::extended_mode::{
     Args, AttachKind, CurrentActivePid, CurrentActivePidOps, ExtendedMode, ExtendedModeOps,
@@ -37,6 +38,7 @@ use kernel::types::ARef;
 use ugdb_arch_x86::debugregs::HwKind;
 use ugdb_arch_x86::{target_xml, RawRegs, RegNum, X86_64Linux};
 use ugdb_proto::signals;
+use ugdb_proto::syscall_filter::SyscallFilter;
 use utrace::Engine;
 
 /// An errno for gdb's `E` reply.
@@ -143,6 +145,10 @@ impl Target for GdbTarget {
     }
 
     fn support_extended_mode(&mut self) -> Option<ExtendedModeOps<'_, Self>> {
+        Some(self)
+    }
+
+    fn support_catch_syscalls(&mut self) -> Option<CatchSyscallsOps<'_, Self>> {
         Some(self)
     }
 
@@ -469,5 +475,24 @@ impl ExtendedMode for GdbTarget {
 impl CurrentActivePid for GdbTarget {
     fn current_active_pid(&mut self) -> Result<Pid, Error> {
         Ok(self.pid)
+    }
+}
+
+impl CatchSyscalls for GdbTarget {
+    fn enable_catch_syscalls(
+        &mut self,
+        filter: Option<SyscallNumbers<'_, u64>>,
+    ) -> TargetResult<(), Self> {
+        let filter = match filter {
+            None => SyscallFilter::All,
+            Some(numbers) => SyscallFilter::from_numbers(numbers),
+        };
+        self.tracer.catch_syscalls(filter);
+        Ok(())
+    }
+
+    fn disable_catch_syscalls(&mut self) -> TargetResult<(), Self> {
+        self.tracer.catch_syscalls(SyscallFilter::Off);
+        Ok(())
     }
 }

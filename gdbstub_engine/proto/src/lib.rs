@@ -10,3 +10,4 @@
 pub mod conn;
 pub mod selftest;
 pub mod signals;
+pub mod syscall_filter;
