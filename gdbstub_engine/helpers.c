@@ -152,3 +152,16 @@ int ugdb_task_tid(struct task_struct *task)
 {
 	return task_pid_nr(task);
 }
+
+/**
+ * ugdb_task_comm - the name of a thread, as /proc/PID/task/TID/comm
+ * @task: the thread
+ * @buf: room for TASK_COMM_LEN bytes
+ *
+ * Return: the length of the name.
+ */
+int ugdb_task_comm(struct task_struct *task, char *buf)
+{
+	__get_task_comm(buf, TASK_COMM_LEN, task);
+	return strlen(buf);
+}

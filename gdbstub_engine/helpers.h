@@ -17,6 +17,7 @@ void ugdb_signal_thread(struct task_struct *task, int sig);
 int ugdb_read_auxv(struct task_struct *task, void *buf, unsigned long offset,
 		   int len);
 int ugdb_task_tid(struct task_struct *task);
+int ugdb_task_comm(struct task_struct *task, char *buf);
 int ugdb_exec_file(struct task_struct *task, char *buf, int len);
 
 #endif

@@ -18,6 +18,7 @@ use kernel::sync::{Arc, Mutex};
 use kernel::task::Task;
 use ugdb_arch_x86::debugregs::HwKind;
 use ugdb_proto::conn::{OutputFull, OutputQueue};
+use ugdb_proto::extensions::{self, Frame, Framer, Request};
 use ugdb_proto::signals;
 
 /// The largest packet gdb may send, advertised as PacketSize; memory
@@ -62,16 +63,27 @@ impl Drop for Buffer {
     }
 }
 
-struct Proto {
-    // Declared before the buffers, so dropped before them.
+/// The gdbstub crate's state machine over the process.
+struct Stub {
     machine: Option<Machine>,
     target: GdbTarget,
-    _packet: Buffer,
-    _output: Buffer,
 }
 
-// SAFETY: The buffers are only reached through `machine`, under the
-// session's mutex.
+/// The protocol side of a session.
+struct Proto {
+    // Declared before the buffers, so dropped before them.
+    stub: Stub,
+    /// Frames gdb's packets for [`extensions`] before the crate sees them.
+    framer: Framer<'static>,
+    /// gdb and the stub stopped acknowledging packets.
+    no_ack: bool,
+    _packet: Buffer,
+    _output: Buffer,
+    _frame: Buffer,
+}
+
+// SAFETY: The buffers are only reached through `stub` and `framer`, under
+// the session's mutex.
 unsafe impl Send for Proto {}
 
 fn output(machine: &mut Machine) -> &mut OutputQueue<'static> {
@@ -131,7 +143,7 @@ fn stop_reason(stop: Stop) -> MultiThreadStopReason<u64> {
     }
 }
 
-impl Proto {
+impl Stub {
     /// Passes one byte from gdb to the state machine.
     fn feed(&mut self, byte: u8) -> Result {
         let machine = self.machine.take().ok_or(EIO)?;
@@ -198,6 +210,62 @@ impl Proto {
             None => Some(DisconnectReason::Disconnect),
         }
     }
+
+    /// The queue of what the stub says to gdb.
+    fn output(&mut self) -> Result<&mut OutputQueue<'static>> {
+        self.machine.as_mut().map(output).ok_or(EIO)
+    }
+
+    /// Answers a request the crate does not know.
+    fn answer(&mut self, request: Request, no_ack: bool) -> Result {
+        let Request::ThreadsRead { offset, length } = request;
+        let threads = self.target.tracer.live_threads()?;
+        let mut named = KVec::with_capacity(threads.len(), GFP_KERNEL)?;
+        for (tid, task) in threads.iter() {
+            let mut name = [0u8; 16];
+            let len = sys::comm(task, &mut name);
+            named.push((*tid as u32, name, len), GFP_KERNEL)?;
+        }
+        let size = extensions::threads_xml_size(named.len());
+        let mut doc = KVVec::from_elem(0u8, size, GFP_KERNEL)?;
+        let threads = named.iter().map(|(tid, name, len)| (*tid, &name[..*len]));
+        let n = extensions::threads_xml(self.target.pid(), threads, &mut doc).ok_or(ENOMEM)?;
+        // Escaping may double the data: keep the reply within the queue.
+        let (prefix, data) = extensions::xfer_reply(&doc[..n], offset, length.min(PACKET_SIZE / 2));
+        let out = self.output()?;
+        if !no_ack {
+            out.push(b"+").map_err(|_| EIO)?;
+        }
+        out.push_packet(prefix, data).map_err(|_| EIO)
+    }
+}
+
+impl Proto {
+    /// Takes one byte from gdb: packets the crate lacks are answered here
+    /// (see [`extensions`]), everything else goes to the state machine.
+    fn take(&mut self, byte: u8) -> Result {
+        match self.framer.push(byte) {
+            Frame::Partial => Ok(()),
+            Frame::Pass(bytes) => bytes.iter().try_for_each(|&b| self.stub.feed(b)),
+            // gdb sends the packet again; the crate would end the session.
+            Frame::BadChecksum => self.stub.output()?.push(b"-").map_err(|_| EIO),
+            Frame::Packet(packet) => {
+                let body = extensions::body(packet);
+                if let Some(request) = extensions::request(body) {
+                    return self.stub.answer(request, self.no_ack);
+                }
+                let supported = body.starts_with(b"qSupported");
+                let no_ack = body == b"QStartNoAckMode";
+                packet.iter().try_for_each(|&b| self.stub.feed(b))?;
+                if supported {
+                    // Without room the reply just announces less.
+                    let _ = self.stub.output()?.amend_last_packet(extensions::FEATURES);
+                }
+                self.no_ack |= no_ack;
+                Ok(())
+            }
+        }
+    }
 }
 
 /// One open device file and the process it debugs.
@@ -236,9 +304,11 @@ impl Session {
     fn start(tracer: Arc<Tracer>, pid: i32) -> Result<Arc<Self>> {
         let mut packet = Buffer::new(PACKET_SIZE)?;
         let mut out = Buffer::new(OUTPUT_SIZE)?;
-        // SAFETY: Each buffer is lent once, to the state machine, which
-        // `Proto` drops before the buffers.
-        let (packet_buf, out_buf) = unsafe { (packet.lend(), out.lend()) };
+        // Room for a whole packet: `$`, PACKET_SIZE bytes, `#` and the sum.
+        let mut frame = Buffer::new(PACKET_SIZE + 4)?;
+        // SAFETY: Each buffer is lent once, to the state machine or the
+        // framer, which `Proto` drops before the buffers.
+        let (packet_buf, out_buf, frame_buf) = unsafe { (packet.lend(), out.lend(), frame.lend()) };
         let mut target = GdbTarget::new(tracer.clone(), pid)?;
         let machine = GdbStubBuilder::new(OutputQueue::new(out_buf))
             .with_packet_buffer(packet_buf)
@@ -247,10 +317,15 @@ impl Session {
             .run_state_machine(&mut target)
             .map_err(|_| EINVAL)?;
         let proto = Proto {
-            machine: Some(machine),
-            target,
+            stub: Stub {
+                machine: Some(machine),
+                target,
+            },
+            framer: Framer::new(frame_buf),
+            no_ack: false,
             _packet: packet,
             _output: out,
+            _frame: frame,
         };
         Arc::pin_init(
             pin_init!(Self {
@@ -271,8 +346,9 @@ impl Session {
 
     /// Updates what poll reports, with the protocol locked.
     fn publish(&self, proto: &mut Proto) {
-        let running = matches!(proto.machine, Some(GdbStubStateMachine::Running(_)));
+        let running = matches!(proto.stub.machine, Some(GdbStubStateMachine::Running(_)));
         let pending = proto
+            .stub
             .machine
             .as_mut()
             .is_some_and(|m| !output(m).pending().is_empty());
@@ -289,7 +365,7 @@ impl Session {
         if self.over.swap(true, Ordering::AcqRel) {
             return;
         }
-        if proto.disconnect_reason() == Some(DisconnectReason::Kill) {
+        if proto.stub.disconnect_reason() == Some(DisconnectReason::Kill) {
             self.tracer.kill();
         }
         self.release_process();
@@ -312,15 +388,15 @@ impl Session {
         }
         let mut result = Ok(bytes.len());
         for &byte in bytes {
-            if let Err(e) = proto.feed(byte) {
+            if let Err(e) = proto.take(byte) {
                 result = Err(e);
                 break;
             }
-            if proto.disconnect_reason().is_some() {
+            if proto.stub.disconnect_reason().is_some() {
                 break;
             }
         }
-        if result.is_err() || proto.disconnect_reason().is_some() {
+        if result.is_err() || proto.stub.disconnect_reason().is_some() {
             self.finish(&mut proto);
         }
         self.publish(&mut proto);
@@ -332,16 +408,16 @@ impl Session {
     /// is over and everything was read.
     pub(crate) fn read(&self, buf: &mut [u8]) -> Result<usize> {
         let mut proto = self.proto.lock();
-        if !self.over.load(Ordering::Acquire) && proto.report_ready_stop().is_err() {
+        if !self.over.load(Ordering::Acquire) && proto.stub.report_ready_stop().is_err() {
             self.finish(&mut proto);
         }
         if matches!(
-            proto.disconnect_reason(),
+            proto.stub.disconnect_reason(),
             Some(DisconnectReason::TargetExited(_) | DisconnectReason::TargetTerminated(_))
         ) {
             self.finish(&mut proto);
         }
-        let n = match proto.machine.as_mut() {
+        let n = match proto.stub.machine.as_mut() {
             Some(m) => {
                 let out = output(m);
                 let n = out.pending().len().min(buf.len());
@@ -381,6 +457,6 @@ impl Session {
         if !self.over.swap(true, Ordering::AcqRel) {
             self.release_process();
         }
-        proto.machine = None;
+        proto.stub.machine = None;
     }
 }

@@ -39,6 +39,10 @@ mod raw {
             len: core::ffi::c_int,
         ) -> core::ffi::c_int;
         pub(super) fn ugdb_task_tid(task: *mut bindings::task_struct) -> core::ffi::c_int;
+        pub(super) fn ugdb_task_comm(
+            task: *mut bindings::task_struct,
+            buf: *mut core::ffi::c_char,
+        ) -> core::ffi::c_int;
         pub(super) fn ugdb_signal_thread(task: *mut bindings::task_struct, sig: core::ffi::c_int);
         pub(super) fn ugdb_arch_read_regs(
             task: *mut bindings::task_struct,
@@ -251,4 +255,12 @@ pub(crate) fn hw_hits() -> u8 {
 /// is in, -1 if none.
 pub(crate) fn syscall_nr(regs: &mut utrace::UserRegs<'_>) -> i64 {
     regs.raw().orig_ax as i64
+}
+
+/// Puts the name of thread `task` (as in /proc/PID/task/TID/comm) in
+/// `buf`; returns its length.
+pub(crate) fn comm(task: &Task, buf: &mut [u8; 16]) -> usize {
+    // SAFETY: `buf` has room for TASK_COMM_LEN (16) bytes.
+    let n = unsafe { raw::ugdb_task_comm(task_ptr(task), buf.as_mut_ptr().cast()) };
+    (n.max(0) as usize).min(buf.len())
 }

@@ -83,6 +83,11 @@ impl GdbTarget {
         })
     }
 
+    /// The ID of the process, as gdb names it.
+    pub(crate) fn pid(&self) -> u32 {
+        self.pid.get() as u32
+    }
+
     fn thread(&self, tid: Tid) -> Result<(ARef<Task>, Arc<Engine>)> {
         self.tracer.thread(tid_of(tid)).ok_or(ESRCH)
     }

@@ -388,6 +388,16 @@ impl Tracer {
         Some((t.task.clone(), t.engine.clone()))
     }
 
+    /// The live threads, with their TIDs.
+    pub(crate) fn live_threads(&self) -> Result<KVec<(i32, ARef<Task>)>> {
+        let threads = self.threads.lock();
+        let mut live = KVec::with_capacity(threads.list.len(), GFP_ATOMIC)?;
+        for t in threads.list.iter().filter(|t| !t.dead) {
+            live.push((t.tid, t.task.clone()), GFP_ATOMIC)?;
+        }
+        Ok(live)
+    }
+
     /// Calls `f` with the TID of every live thread.
     pub(crate) fn for_each_tid(&self, mut f: impl FnMut(i32)) {
         let mut tids = KVec::new();

@@ -57,6 +57,58 @@ impl<'a> OutputQueue<'a> {
     }
 }
 
+impl OutputQueue<'_> {
+    /// Appends the packet `$` prefix data `#cs`, with `data` escaped as
+    /// gdb's binary replies are.
+    pub fn push_packet(&mut self, prefix: &[u8], data: &[u8]) -> Result<(), OutputFull> {
+        let mut sum = 0u8;
+        let mut put = |q: &mut Self, bytes: &[u8]| {
+            sum = bytes.iter().fold(sum, |s, &b| s.wrapping_add(b));
+            q.push(bytes)
+        };
+        self.push(b"$")?;
+        put(self, prefix)?;
+        for &b in data {
+            match b {
+                b'#' | b'$' | b'}' | b'*' => put(self, &[b'}', b ^ 0x20])?,
+                _ => put(self, &[b])?,
+            }
+        }
+        self.push(&[b'#', hex(sum >> 4), hex(sum & 0xf)])
+    }
+
+    /// Adds `extra` to the end of the body of the last packet queued, and
+    /// fixes its checksum; false if no whole packet ends the queue or
+    /// there is no room.
+    pub fn amend_last_packet(&mut self, extra: &[u8]) -> bool {
+        let pending = self.pending();
+        let n = pending.len();
+        let Some(start) = pending.iter().rposition(|&b| b == b'$') else {
+            return false;
+        };
+        if n < start + 4 || pending[n - 3] != b'#' {
+            return false;
+        }
+        let body_sum = pending[start + 1..n - 3]
+            .iter()
+            .chain(extra)
+            .fold(0u8, |s, &b| s.wrapping_add(b));
+        // The packet grows by `extra`: check the room before touching it.
+        if self.buf.len() - n < extra.len() {
+            return false;
+        }
+        self.tail -= 3;
+        // Cannot fail: the room was checked (push compacts if needed).
+        let _ = self.push(extra);
+        let _ = self.push(&[b'#', hex(body_sum >> 4), hex(body_sum & 0xf)]);
+        true
+    }
+}
+
+fn hex(nibble: u8) -> u8 {
+    b"0123456789abcdef"[usize::from(nibble & 0xf)]
+}
+
 impl Connection for OutputQueue<'_> {
     type Error = OutputFull;
 
@@ -89,6 +141,42 @@ mod tests {
         assert_eq!(q.pending(), b"efghijk");
         q.consume(100);
         assert_eq!(q.pending(), b"");
+    }
+
+    #[test]
+    fn binary_packets_are_escaped_and_summed() {
+        let mut storage = [0u8; 32];
+        let mut q = OutputQueue::new(&mut storage);
+        q.push_packet(b"l", b"a#}").unwrap();
+        // l a } 0x03 } ]: 0x6c + 0x61 + 0x7d + 0x03 + 0x7d + 0x5d = 0x227
+        assert_eq!(q.pending(), b"$la}\x03}]#27");
+    }
+
+    #[test]
+    fn the_last_packet_is_amended() {
+        let mut storage = [0u8; 40];
+        let mut q = OutputQueue::new(&mut storage);
+        q.push(b"+$OK#9a+$PacketSize=10#").unwrap();
+        q.push(b"00").unwrap();
+        assert!(q.amend_last_packet(b";x+"));
+        let body = b"PacketSize=10;x+";
+        let sum = body.iter().fold(0u8, |s, &b| s.wrapping_add(b));
+        let want = std::format!("+$OK#9a+$PacketSize=10;x+#{sum:02x}");
+        assert_eq!(q.pending(), want.as_bytes());
+        // No room: left as it was.
+        assert!(!q.amend_last_packet(&[b'y'; 16]));
+        assert_eq!(q.pending(), want.as_bytes());
+        // The extra bytes fit but not with the checksum: untouched.
+        let mut tight = [0u8; 12];
+        let mut q2 = OutputQueue::new(&mut tight);
+        q2.push(b"$OK#9a").unwrap();
+        assert!(!q2.amend_last_packet(b"1234567"));
+        assert_eq!(q2.pending(), b"$OK#9a");
+        assert!(q2.amend_last_packet(b"123456"));
+        assert_eq!(q2.pending().len(), 12);
+        // Not a whole packet at the end.
+        q.push(b"+").unwrap();
+        assert!(!q.amend_last_packet(b";x+"));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 #![no_std]
 
 pub mod conn;
+pub mod extensions;
 pub mod selftest;
 pub mod signals;
 pub mod syscall_filter;

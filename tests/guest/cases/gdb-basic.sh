@@ -16,6 +16,10 @@ run_gdb $pid "$BIN/gdb_target" \
 expect_out 'Breakpoint 1, (0x[0-9a-f]+ in )?marker \(value=[0-9]+\)'
 expect_out '^\$1 = 1$'
 [ "$(grep -Ec '^[* ] +[0-9]+ +Thread ' <<<"$out")" = 3 ] || fail "gdb did not list 3 threads"
+# Thread names, as the threads set them (qXfer:threads).
+expect_out '^\* 1 +Thread '"$pid.$pid"' "gdb_target" '
+expect_out '^  [23] +Thread '"$pid"'\.[0-9]+ "worker0" '
+expect_out '^  [23] +Thread '"$pid"'\.[0-9]+ "worker1" '
 expect_out '#1 +0x[0-9a-f]+ in main '
 expect_out '^main \(argc=2, argv=0x[0-9a-f]+\) at .*gdb_target.c:[0-9]+$'
 expect_out '\[Inferior 1 \(process [0-9]+\) detached\]'

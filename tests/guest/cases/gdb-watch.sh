@@ -18,9 +18,10 @@ old=$(sed -n 's/^Old value = //p' <<<"$out")
 new=$(sed -n 's/^New value = //p' <<<"$out")
 [ -n "$old" ] && [ "$new" = $((old + 1)) ] || fail "watchpoint values: old '$old', new '$new'"
 expect_out '^Hardware assisted breakpoint 2 at 0x[0-9a-f]+'
-expect_out 'hit Breakpoint 2, (0x[0-9a-f]+ in )?marker \(value=[0-9]+\)'
+expect_out '^Thread 1 "gdb_target" hit Breakpoint 2, (0x[0-9a-f]+ in )?marker \(value=[0-9]+\)'
 expect_out '^\$1 = 1$'
 expect_out '^Hardware access \(read/write\) watchpoint 3: worker_spins\[1\]$'
+expect_out '^Thread 3 "worker1" hit Hardware access'
 expect_out '^\$2 = 1$'
 expect_out '\[Inferior 1 \(process '"$pid"'\) detached\]'
 sleep 0.5
@@ -28,11 +29,7 @@ kill -0 $pid || fail "the process died after detach: a debug register was left s
 expect_running $pid
 
 run_gdbserver $pid "$BIN/gdb_target" "${session[@]}"
-# Known difference: gdbserver names threads (qXfer:threads), which the
-# device does not serve yet, so 'Thread 1 "gdb_target" hit' loses its name.
-out=$(sed -E 's/^(Thread [0-9]+) "[^"]*" hit/\1 hit/' <<<"$out")
-ref_out=$(sed -E 's/^(Thread [0-9]+) "[^"]*" hit/\1 hit/' <<<"$ref_out")
-expect_same_as_gdbserver '^(Hardware|Thread [0-9]+ hit|Old value|New value|Value|\$[0-9])'
+expect_same_as_gdbserver '^(Hardware|Thread [0-9]+ "[^"]*" hit|Old value|New value|Value|\$[0-9])'
 sleep 0.3
 kill -0 $pid || fail "the process died after gdbserver detached"
 kill $pid

@@ -2,9 +2,11 @@
 /*
  * A process for the gdb engine tests: the main thread calls marker() in a
  * loop, bumping `counter`, while WORKERS threads spin on their own
- * counters. Every function keeps its frame so backtraces are exact.
+ * counters, named worker0, worker1... Every function keeps its frame so
+ * backtraces are exact.
  *   gdb_target [WORKERS]
  */
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,10 @@ __attribute__((noinline)) void marker(long value)
 static void *worker(void *arg)
 {
 	long i = (long)arg;
+	char name[16];
+
+	snprintf(name, sizeof(name), "worker%ld", i);
+	pthread_setname_np(pthread_self(), name);
 
 	for (;;) {
 		worker_spins[i]++;
