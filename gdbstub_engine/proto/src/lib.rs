@@ -7,8 +7,14 @@
 //! and tested on the host with `cargo test`.
 #![no_std]
 
+// The host tests use std; the kernel build never sees it.
+#[cfg(test)]
+extern crate std;
+
 pub mod conn;
 pub mod extensions;
+#[cfg(test)]
+mod fuzz;
 pub mod selftest;
 pub mod signals;
 pub mod syscall_filter;
