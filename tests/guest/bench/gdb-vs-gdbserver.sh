@@ -20,7 +20,7 @@ micros() {
 	local target=$1 t0 t1
 	shift
 	t0=$(date +%s%N)
-	timeout -k 5 250 gdb -batch -nx -ex 'set confirm off' -ex "target remote $target" \
+	timeout -k 5 900 gdb -batch -nx -ex 'set confirm off' -ex "target remote $target" \
 		"$@" -ex detach "$bin/bench_target" >/tmp/bench-gdb.log 2>&1 ||
 		echo "bench-failed gdb session on $target: $(tail -n 3 /tmp/bench-gdb.log)" >&2
 	t1=$(date +%s%N)
