@@ -161,6 +161,20 @@ impl Target for GdbTarget {
     fn guard_rail_implicit_sw_breakpoints(&self) -> bool {
         true
     }
+
+    // Fork and vfork events are not reported yet: announcing them would
+    // have gdb wait for events that never come.
+    fn use_fork_stop_reason(&self) -> bool {
+        false
+    }
+
+    fn use_vfork_stop_reason(&self) -> bool {
+        false
+    }
+
+    fn use_vforkdone_stop_reason(&self) -> bool {
+        false
+    }
 }
 
 impl MultiThreadBase for GdbTarget {
