@@ -218,7 +218,20 @@ impl Stub {
 
     /// Answers a request the crate does not know.
     fn answer(&mut self, request: Request, no_ack: bool) -> Result {
-        let Request::ThreadsRead { offset, length } = request;
+        if !no_ack {
+            self.output()?.push(b"+").map_err(|_| EIO)?;
+        }
+        match request {
+            Request::ThreadsRead { offset, length } => self.send_threads(offset, length),
+            Request::PassSignals(set) => {
+                self.target.tracer.pass_signals(set);
+                self.output()?.push_packet(b"OK", &[]).map_err(|_| EIO)
+            }
+        }
+    }
+
+    /// Sends gdb its thread list document, from byte `offset`.
+    fn send_threads(&mut self, offset: usize, length: usize) -> Result {
         let threads = self.target.tracer.live_threads()?;
         let mut named = KVec::with_capacity(threads.len(), GFP_KERNEL)?;
         for (tid, task) in threads.iter() {
@@ -232,11 +245,7 @@ impl Stub {
         let n = extensions::threads_xml(self.target.pid(), threads, &mut doc).ok_or(ENOMEM)?;
         // Escaping may double the data: keep the reply within the queue.
         let (prefix, data) = extensions::xfer_reply(&doc[..n], offset, length.min(PACKET_SIZE / 2));
-        let out = self.output()?;
-        if !no_ack {
-            out.push(b"+").map_err(|_| EIO)?;
-        }
-        out.push_packet(prefix, data).map_err(|_| EIO)
+        self.output()?.push_packet(prefix, data).map_err(|_| EIO)
     }
 }
 

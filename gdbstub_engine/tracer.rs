@@ -105,6 +105,8 @@ struct Threads {
     sequence: u64,
     /// The system calls gdb catches.
     catch: SyscallFilter,
+    /// The signals threads get without stopping (bit `n - 1` for `n`).
+    pass: u64,
 }
 
 impl Threads {
@@ -168,6 +170,7 @@ impl Tracer {
                     exit: None,
                     sequence: 0,
                     catch: SyscallFilter::Off,
+                    pass: 0,
                 }),
                 breakpoints <- new_mutex!(Breakpoints::new()),
                 hw <- new_mutex!(HwPoints::new()),
@@ -313,6 +316,12 @@ impl Tracer {
             // next report checks the filter anyway.
             let _ = utrace::set_events(&t.task, &t.engine, events);
         }
+    }
+
+    /// Makes threads take the signals of `set` without stopping for gdb
+    /// (gdb's `handle SIG nostop noprint pass`).
+    pub(crate) fn pass_signals(&self, set: u64) {
+        self.threads.lock().pass = set;
     }
 
     /// Stops at a system call's entry or return if gdb catches it.
@@ -573,7 +582,11 @@ impl EngineOps for Tracer {
             drop(threads);
             return self.stop_for(&task, engine, Event::Step);
         }
+        let passed = (1..=64).contains(&signr) && threads.pass & (1 << (signr - 1)) != 0;
         drop(threads);
+        if passed {
+            return self.carry_on(&task, engine);
+        }
         self.stop_for(&task, engine, Event::Signal(signr))
     }
 
@@ -584,7 +597,8 @@ impl EngineOps for Tracer {
             return;
         }
         let mut threads = self.threads.lock();
-        let Some(t) = threads.current(engine) else {
+        // A signal gdb passes, or one the stub sent, goes through as is.
+        let Some(t) = threads.current(engine).filter(|t| t.at_signal) else {
             return;
         };
         let resume_signal = core::mem::take(&mut t.resume_signal);

@@ -7,14 +7,15 @@
 //!
 //! * a packet with a wrong checksum gets `-` and gdb sends it again,
 //!   where the crate would end the session;
-//! * `qXfer:threads:read` (the thread list with names) is answered here,
+//! * `qXfer:threads:read` (the thread list with names) and
+//!   `QPassSignals` (signals delivered without a stop) are answered here,
 //!   and [`FEATURES`] is added to the crate's `qSupported` reply so that
-//!   gdb asks for it.
+//!   gdb sends them.
 //!
 //! Everything else goes to the crate unchanged.
 
 /// What the stub supports beyond the crate, for the `qSupported` reply.
-pub const FEATURES: &[u8] = b";qXfer:threads:read+";
+pub const FEATURES: &[u8] = b";qXfer:threads:read+;QPassSignals+";
 
 /// What a byte from gdb completed.
 #[derive(Debug, PartialEq, Eq)]
@@ -164,17 +165,43 @@ fn hex_digit(c: u8) -> Option<u8> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Request {
     /// `qXfer:threads:read::OFFSET,LENGTH`: the thread list document.
-    ThreadsRead { offset: usize, length: usize },
+    ThreadsRead {
+        /// The first byte wanted.
+        offset: usize,
+        /// At most this many bytes.
+        length: usize,
+    },
+    /// `QPassSignals:S1;S2...`: the signals (a bit per Linux number)
+    /// that threads get at once, without stopping for gdb.
+    PassSignals(u64),
 }
 
 /// The request in a packet's body, if it is one answered here.
 pub fn request(body: &[u8]) -> Option<Request> {
+    if let Some(list) = body.strip_prefix(b"QPassSignals:") {
+        return pass_signals(list).map(Request::PassSignals);
+    }
     let args = body.strip_prefix(b"qXfer:threads:read::")?;
     let comma = args.iter().position(|&b| b == b',')?;
     Some(Request::ThreadsRead {
         offset: parse_hex(&args[..comma])?,
         length: parse_hex(&args[comma + 1..])?,
     })
+}
+
+/// The Linux signals named, in gdb's numbering, by `QPassSignals`'s
+/// list; signals with no Linux number are left out.
+fn pass_signals(list: &[u8]) -> Option<u64> {
+    let mut set = 0u64;
+    for gdb in list.split(|&c| c == b';').filter(|s| !s.is_empty()) {
+        let gdb = u8::try_from(parse_hex(gdb)?).ok()?;
+        if let Some(linux) = crate::signals::from_gdb(gdb) {
+            if (1..=64).contains(&linux) {
+                set |= 1 << (linux - 1);
+            }
+        }
+    }
+    Some(set)
 }
 
 fn parse_hex(digits: &[u8]) -> Option<usize> {
@@ -351,6 +378,19 @@ mod tests {
         assert_eq!(request(b"qXfer:threads:read::1g,10"), None);
         assert_eq!(request(b"qXfer:threads:read::ffffffffffffffffff,1"), None);
         assert_eq!(request(b"qXfer:features:read:target.xml:0,10"), None);
+    }
+
+    #[test]
+    fn signals_to_pass() {
+        // gdb's SIGALRM (14), SIGCHLD (20) and SIGUSR1 (30): Linux 14, 17, 10.
+        let bits = (1u64 << 13) | (1 << 16) | (1 << 9);
+        assert_eq!(
+            request(b"QPassSignals:e;14;1e;"),
+            Some(Request::PassSignals(bits))
+        );
+        assert_eq!(request(b"QPassSignals:"), Some(Request::PassSignals(0)));
+        assert_eq!(request(b"QPassSignals:zz"), None);
+        assert_eq!(request(b"QPassSignals:100"), None);
     }
 
     #[test]
