@@ -15,13 +15,21 @@ start_target() {
 	rm -f "$fifo"
 }
 
+# gdb_batch REMOTE GDB-ARGS...: a batch gdb session on "target remote
+# REMOTE", with a time limit; prints its output.
+gdb_batch() {
+	local remote=$1
+	shift
+	timeout -k 5 60 gdb -batch -nx -ex "set confirm off" \
+		-ex "target remote $remote" "$@" 2>&1
+}
+
 # run_gdb PID GDB-ARGS...: a batch gdb session on the device file; its
 # output is printed (for the test log) and kept in $out.
 run_gdb() {
 	local target=$1
 	shift
-	out=$(timeout -k 5 60 gdb -batch -nx -ex "set confirm off" \
-		-ex "target remote /dev/utrace-gdb/$target" "$@" 2>&1)
+	out=$(gdb_batch "/dev/utrace-gdb/$target" "$@")
 	echo "$out"
 }
 
@@ -54,8 +62,7 @@ counter_advances() {
 run_gdbserver() {
 	local target=$1
 	shift
-	ref_out=$(timeout -k 5 60 gdb -batch -nx -ex "set confirm off" \
-		-ex "target remote | exec gdbserver - --attach $target" "$@" 2>&1)
+	ref_out=$(gdb_batch "| exec gdbserver - --attach $target" "$@")
 	echo "$ref_out"
 }
 
