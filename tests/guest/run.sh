@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs every guest test case and prints KTAP. A case is an executable in
 # tests/guest/cases/: exit 0 passes, 77 skips, anything else fails. Its
-# output becomes KTAP diagnostics. Each case has a time limit.
+# output becomes KTAP diagnostics. Each case has a time limit: 120 s
+# (ug_case_timeout), or what its own "# case-timeout: SECONDS" line asks.
 
 cd "$(dirname "$0")/cases" || exit 1
 # ug_tests (kernel command line, from UG_TESTS on the host) picks cases.
@@ -26,11 +27,14 @@ for c in "${cases[@]}"; do
 	echo "utrace-gdb: test $n $name" >/dev/kmsg
 	# Each case runs in its own session; whatever it leaves running is
 	# killed afterwards, so a stray tracee cannot hold up the next case.
+	# A case may ask for more time with a "# case-timeout: SECONDS" line.
+	limit=$(sed -n 's/^# case-timeout: \([0-9]*\)$/\1/p' "$c")
+	limit=${limit:-$case_timeout}
 	log=/tmp/case.log
 	trace=
 	[ "${ug_trace:-0}" = 1 ] && trace=-x
 	setsid --wait bash -c 'echo $$ >/tmp/case.sid; exec timeout -k 5 "$0" bash $1 "./$2"' \
-		"$case_timeout" "$trace" "$c" >"$log" 2>&1 </dev/null
+		"$limit" "$trace" "$c" >"$log" 2>&1 </dev/null
 	rc=$?
 	if [ $rc = 124 ] || [ $rc = 137 ]; then
 		# Where is it stuck? Every task's stack, into the case's log.
@@ -46,7 +50,7 @@ for c in "${cases[@]}"; do
 	case $rc in
 	0) echo "ok $n $name" ;;
 	77) echo "ok $n $name # SKIP" ;;
-	124) echo "# timed out after ${case_timeout}s" && echo "not ok $n $name" ;;
+	124) echo "# timed out after ${limit}s" && echo "not ok $n $name" ;;
 	*) echo "not ok $n $name" ;;
 	esac
 done

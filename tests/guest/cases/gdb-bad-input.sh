@@ -1,4 +1,5 @@
 #!/bin/bash
+# case-timeout: 240
 # gdb's remote protocol spoken badly, straight to /dev/utrace-gdb/PID:
 # framing and checksums, packets split or merged across writes, bad
 # registers and unmapped memory, a wrong checksum, a packet past
@@ -632,7 +633,7 @@ failed=()
 # step NAME PID [live]: runs one step in python; with "live", PID must
 # run on afterwards. A failure is noted and the next step runs.
 step() {
-	if [ $SECONDS -gt 90 ]; then
+	if [ $SECONDS -gt 200 ]; then
 		echo "SKIP $1: the case ran out of time"
 		failed+=("$1 (not run)")
 		return
