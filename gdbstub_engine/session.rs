@@ -67,6 +67,9 @@ impl Drop for Buffer {
 struct Stub {
     machine: Option<Machine>,
     target: GdbTarget,
+    /// The thread gdb asks about: the last it selected with `Hg`, or the
+    /// one the last stop reply named.
+    current_tid: i32,
 }
 
 /// The protocol side of a session.
@@ -182,6 +185,9 @@ impl Stub {
         let Some(GdbStubStateMachine::Running(m)) = self.machine.take() else {
             return Err(EIO);
         };
+        if let Stop::Thread { tid, .. } | Stop::Interrupted { tid } = stop {
+            self.current_tid = tid;
+        }
         let next = m.report_stop(&mut self.target, stop_reason(stop));
         self.settle(next)
     }
@@ -223,6 +229,17 @@ impl Stub {
         }
         match request {
             Request::ThreadsRead { offset, length } => self.send_threads(offset, length),
+            Request::SiginfoRead { offset, length } => {
+                let out = match self.target.tracer.siginfo(self.current_tid) {
+                    Some(info) => {
+                        let (prefix, data) = extensions::xfer_reply(&info, offset, length);
+                        self.output()?.push_packet(prefix, data)
+                    }
+                    // Not stopped at a signal.
+                    None => self.output()?.push_packet(b"E01", &[]),
+                };
+                out.map_err(|_| EIO)
+            }
             Request::PassSignals(set) => {
                 self.target.tracer.pass_signals(set);
                 self.output()?.push_packet(b"OK", &[]).map_err(|_| EIO)
@@ -262,6 +279,9 @@ impl Proto {
                 let body = extensions::body(packet);
                 if let Some(request) = extensions::request(body) {
                     return self.stub.answer(request, self.no_ack);
+                }
+                if let Some(tid) = extensions::selected_thread(body) {
+                    self.stub.current_tid = tid as i32;
                 }
                 let supported = body.starts_with(b"qSupported");
                 let no_ack = body == b"QStartNoAckMode";
@@ -329,6 +349,7 @@ impl Session {
             stub: Stub {
                 machine: Some(machine),
                 target,
+                current_tid: pid,
             },
             framer: Framer::new(frame_buf),
             no_ack: false,

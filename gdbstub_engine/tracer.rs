@@ -91,7 +91,12 @@ pub(crate) struct Thread {
     /// It stopped at a signal that waits for gdb's decision.
     at_signal: bool,
     exit_code: i64,
+    /// The siginfo of the signal it stopped at, in the user layout.
+    siginfo: [u8; SIGINFO_SIZE],
 }
+
+/// The size of a `siginfo_t` in user space.
+pub(crate) const SIGINFO_SIZE: usize = 128;
 
 struct Threads {
     list: KVec<Thread>,
@@ -200,6 +205,7 @@ impl Tracer {
             injected: 0,
             at_signal: false,
             exit_code: 0,
+            siginfo: [0; SIGINFO_SIZE],
         };
         let added = threads
             .list
@@ -316,6 +322,13 @@ impl Tracer {
             // next report checks the filter anyway.
             let _ = utrace::set_events(&t.task, &t.engine, events);
         }
+    }
+
+    /// The siginfo of the signal thread `tid` stopped at, if it did.
+    pub(crate) fn siginfo(&self, tid: i32) -> Option<[u8; SIGINFO_SIZE]> {
+        let mut threads = self.threads.lock();
+        let t = threads.find(tid).filter(|t| t.at_signal && !t.dead)?;
+        Some(t.siginfo)
     }
 
     /// Makes threads take the signals of `set` without stopping for gdb
@@ -482,6 +495,18 @@ impl Tracer {
     }
 }
 
+/// `info` as user space sees it in a `siginfo_t`: the kernel's siginfo
+/// and zeroes after it, as copy_siginfo_to_user() makes it.
+fn siginfo_bytes(info: &bindings::kernel_siginfo) -> [u8; SIGINFO_SIZE] {
+    let mut out = [0u8; SIGINFO_SIZE];
+    let size = core::mem::size_of::<bindings::kernel_siginfo>().min(SIGINFO_SIZE);
+    // SAFETY: `info` is a valid `kernel_siginfo`, plain data of `size`
+    // bytes, only read here.
+    let bytes = unsafe { core::slice::from_raw_parts(info as *const _ as *const u8, size) };
+    out[..size].copy_from_slice(bytes);
+    out
+}
+
 /// The events an engine of the session asks for: system calls only while
 /// gdb catches some.
 fn engine_events(syscalls: bool) -> Events {
@@ -582,11 +607,15 @@ impl EngineOps for Tracer {
             drop(threads);
             return self.stop_for(&task, engine, Event::Step);
         }
-        let passed = (1..=64).contains(&signr) && threads.pass & (1 << (signr - 1)) != 0;
-        drop(threads);
-        if passed {
+        let pass = threads.pass;
+        if (1..=64).contains(&signr) && pass & (1 << (signr - 1)) != 0 {
+            drop(threads);
             return self.carry_on(&task, engine);
         }
+        if let Some(t) = threads.current(engine) {
+            t.siginfo = siginfo_bytes(signal.info());
+        }
+        drop(threads);
         self.stop_for(&task, engine, Event::Signal(signr))
     }
 

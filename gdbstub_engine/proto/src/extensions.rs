@@ -7,15 +7,16 @@
 //!
 //! * a packet with a wrong checksum gets `-` and gdb sends it again,
 //!   where the crate would end the session;
-//! * `qXfer:threads:read` (the thread list with names) and
-//!   `QPassSignals` (signals delivered without a stop) are answered here,
+//! * `qXfer:threads:read` (the thread list with names),
+//!   `qXfer:siginfo:read` (`$_siginfo`) and `QPassSignals` (signals
+//!   delivered without a stop) are answered here,
 //!   and [`FEATURES`] is added to the crate's `qSupported` reply so that
 //!   gdb sends them.
 //!
 //! Everything else goes to the crate unchanged.
 
 /// What the stub supports beyond the crate, for the `qSupported` reply.
-pub const FEATURES: &[u8] = b";qXfer:threads:read+;QPassSignals+";
+pub const FEATURES: &[u8] = b";qXfer:threads:read+;qXfer:siginfo:read+;QPassSignals+";
 
 /// What a byte from gdb completed.
 #[derive(Debug, PartialEq, Eq)]
@@ -171,6 +172,14 @@ pub enum Request {
         /// At most this many bytes.
         length: usize,
     },
+    /// `qXfer:siginfo:read::OFFSET,LENGTH`: the siginfo of the signal the
+    /// current thread stopped for.
+    SiginfoRead {
+        /// The first byte wanted.
+        offset: usize,
+        /// At most this many bytes.
+        length: usize,
+    },
     /// `QPassSignals:S1;S2...`: the signals (a bit per Linux number)
     /// that threads get at once, without stopping for gdb.
     PassSignals(u64),
@@ -181,12 +190,30 @@ pub fn request(body: &[u8]) -> Option<Request> {
     if let Some(list) = body.strip_prefix(b"QPassSignals:") {
         return pass_signals(list).map(Request::PassSignals);
     }
+    if let Some(args) = body.strip_prefix(b"qXfer:siginfo:read::") {
+        let (offset, length) = offset_length(args)?;
+        return Some(Request::SiginfoRead { offset, length });
+    }
     let args = body.strip_prefix(b"qXfer:threads:read::")?;
+    let (offset, length) = offset_length(args)?;
+    Some(Request::ThreadsRead { offset, length })
+}
+
+fn offset_length(args: &[u8]) -> Option<(usize, usize)> {
     let comma = args.iter().position(|&b| b == b',')?;
-    Some(Request::ThreadsRead {
-        offset: parse_hex(&args[..comma])?,
-        length: parse_hex(&args[comma + 1..])?,
-    })
+    Some((parse_hex(&args[..comma])?, parse_hex(&args[comma + 1..])?))
+}
+
+/// The thread an `Hg` packet selects for what gdb asks next, if it names
+/// one (`Hg0` and `Hg-1` do not).
+pub fn selected_thread(body: &[u8]) -> Option<u32> {
+    let id = body.strip_prefix(b"Hg")?;
+    let tid = match id.strip_prefix(b"p") {
+        Some(pid_tid) => &pid_tid[pid_tid.iter().position(|&b| b == b'.')? + 1..],
+        None => id,
+    };
+    let tid = u32::try_from(parse_hex(tid)?).ok()?;
+    (tid != 0).then_some(tid)
 }
 
 /// The Linux signals named, in gdb's numbering, by `QPassSignals`'s
@@ -378,6 +405,23 @@ mod tests {
         assert_eq!(request(b"qXfer:threads:read::1g,10"), None);
         assert_eq!(request(b"qXfer:threads:read::ffffffffffffffffff,1"), None);
         assert_eq!(request(b"qXfer:features:read:target.xml:0,10"), None);
+    }
+
+    #[test]
+    fn siginfo_requests_and_the_selected_thread() {
+        assert_eq!(
+            request(b"qXfer:siginfo:read::0,80"),
+            Some(Request::SiginfoRead {
+                offset: 0,
+                length: 0x80
+            })
+        );
+        assert_eq!(selected_thread(b"Hgp3e.40"), Some(0x40));
+        assert_eq!(selected_thread(b"Hg40"), Some(0x40));
+        assert_eq!(selected_thread(b"Hg0"), None);
+        assert_eq!(selected_thread(b"Hg-1"), None);
+        assert_eq!(selected_thread(b"Hgp3e.-1"), None);
+        assert_eq!(selected_thread(b"Hc40"), None);
     }
 
     #[test]
