@@ -140,7 +140,8 @@ pub(crate) fn arch_has_single_step() -> bool {
     unsafe { raw::utrace_arch_has_single_step() }
 }
 
-/// Sets up how the current task steps when it returns to user mode.
+/// Sets up how the current task steps when it returns to user mode. May
+/// sleep (x86 reads the instruction at the PC): never under a spinlock.
 pub(crate) fn set_stepping(step: Step) {
     let mode = match step {
         Step::None => 0,

@@ -179,11 +179,14 @@ pub(crate) fn finish_report(task: &Task, utrace: &Utrace) {
             .iter()
             .any(|e| !e.is_detached() && matches!(e.request(), Action::Report | Action::Interrupt));
         let step = state.step_request();
-        if step != state.stepping {
-            ffi::set_stepping(step);
-            state.stepping = step;
-        }
+        let step_changed = step != state.stepping;
+        state.stepping = step;
         drop(state);
+        // Arming a step may sleep (x86 reads the instruction at the PC),
+        // so not under the lock; only this task changes its stepping.
+        if step_changed {
+            ffi::set_stepping(step);
+        }
         if !again || !ffi::current_may_stop() {
             return;
         }
