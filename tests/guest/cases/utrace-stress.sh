@@ -1,4 +1,5 @@
 #!/bin/bash
+# case-timeout: 1200
 # Stress: attach, stop, resume and detach cycles against process trees
 # that clone, exec and exit all the time. No unexpected error, no task
 # left stopped, no engine leaked. 10,000 cycles on the debug lane (where
