@@ -53,7 +53,11 @@ pick_accel() {
 interactive=0
 [ "$mode" = demo ] && [ -t 0 ] && interactive=1
 accel=${UG_ACCEL:-$(pick_accel)}
-limit=${UG_BOOT_TIMEOUT:-1200}
+# The debug lane (KASAN, lockdep) under TCG runs the tests several times
+# slower, the 10,000-cycle stress test included.
+default_limit=1200
+[ "$lane" = debug ] && default_limit=3600
+limit=${UG_BOOT_TIMEOUT:-$default_limit}
 case $mode in
 test | bench | probe)
 	ug_say "qemu: booting the $lane kernel ($accel), console in $results/console.log"
