@@ -1,4 +1,5 @@
 #!/bin/bash
+# case-timeout: 300
 # catch syscall: gdb stops at the entry and at the return of the system
 # call it names, and shows its number and its result; with the
 # catchpoint deleted the process runs freely. The same session through

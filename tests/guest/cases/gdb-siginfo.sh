@@ -1,4 +1,5 @@
 #!/bin/bash
+# case-timeout: 300
 # A signal stop and $_siginfo (qXfer:siginfo:read): gdb shows the
 # signal, its number, its code and who sent it; kill ends the process.
 # The same session through gdbserver prints the same.

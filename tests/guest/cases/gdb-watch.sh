@@ -1,4 +1,5 @@
 #!/bin/bash
+# case-timeout: 300
 # Hardware watchpoints and breakpoints through the debug registers: a
 # write watchpoint on a variable, a hardware breakpoint, an access
 # watchpoint that a worker thread hits. The same session through
