@@ -20,7 +20,10 @@ start_target() {
 gdb_batch() {
 	local remote=$1
 	shift
-	timeout -k 5 60 gdb -batch -nx -ex "set confirm off" \
+	local limit=60
+	# KASAN and lockdep under TCG: gdb's symbol loading alone takes minutes.
+	[ "${ug_lane:-}" = debug ] && limit=300
+	timeout -k 5 $limit gdb -batch -nx -ex "set confirm off" \
 		-ex "target remote $remote" "$@" 2>&1
 }
 

@@ -30,6 +30,8 @@ for c in "${cases[@]}"; do
 	# A case may ask for more time with a "# case-timeout: SECONDS" line.
 	limit=$(sed -n 's/^# case-timeout: \([0-9]*\)$/\1/p' "$c")
 	limit=${limit:-$case_timeout}
+	# KASAN and lockdep under TCG run everything about four times slower.
+	[ "${ug_lane:-}" = debug ] && limit=$((limit * 4))
 	log=/tmp/case.log
 	trace=
 	[ "${ug_trace:-0}" = 1 ] && trace=-x
