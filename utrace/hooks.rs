@@ -72,6 +72,13 @@ extern "C" fn utrace_report_clone(
     report::clone(clone_flags, child)
 }
 
+/// The current task's new child is running; an engine's stop for the
+/// clone happens here.
+#[no_mangle]
+extern "C" fn utrace_report_clone_done() {
+    report::clone_done()
+}
+
 /// The current task's vfork child `child_pid` released its memory.
 #[no_mangle]
 extern "C" fn utrace_report_vfork_done(child_pid: core::ffi::c_int) {

@@ -278,20 +278,25 @@ pub(crate) unsafe fn exit(code: *mut core::ffi::c_long) {
 }
 
 /// Reports the creation of `child`, before it is woken. A stop asked for
-/// here happens on the way back to user mode, once the child runs.
+/// here happens in [`clone_done`], once the child runs.
 pub(crate) fn clone(clone_flags: u64, child: &Task) {
     let Some((task, utrace)) = current_state() else {
         return;
     };
-    let action = report_pass(task, utrace, Events::CLONE, false, |engine| {
+    // A stop waits for clone_done(): the child must run first.
+    report_pass(task, utrace, Events::CLONE, false, |engine| {
         engine.ops().report_clone(engine, clone_flags, child)
     });
-    if action < Action::SingleStep {
-        let mut state = utrace.state.lock();
-        // The task is at syscall exit; if it is past running task works,
-        // it is exiting and the stop does not matter.
-        let _ = queue_report(task, utrace, &mut state, false);
-    }
+}
+
+/// Stops, if an engine asked to at the clone report, now that the child
+/// runs and before the parent waits for a vfork child (where ptrace's
+/// fork and vfork event stops are).
+pub(crate) fn clone_done() {
+    let Some((task, utrace)) = current_state() else {
+        return;
+    };
+    finish_report(task, utrace);
 }
 
 /// Reports that the vfork child `child_pid` released the memory.

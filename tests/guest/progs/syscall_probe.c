@@ -5,6 +5,8 @@
  *   getppid     -> "ret=R errno=E" for a raw getppid system call
  *   count       -> "usr1=N usr2=N": SIGUSR1 and SIGUSR2 handled so far
  *   fork        -> "child=PID"; the child prints "child ran" and exits 0
+ *   vfork       -> "vfork child=PID status=S": the child exits with 3 at
+ *                  once, and S is its wait status
  *   threads N   -> "threads=N": N more threads, each blocked in pause()
  *   exec PATH   -> execs PATH (no output unless it fails)
  *   exit N      -> exit_group(N)
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t usr1, usr2;
@@ -60,6 +63,14 @@ int main(void)
 				_exit(0);
 			}
 			printf("child=%d\n", pid);
+		} else if (!strcmp(line, "vfork")) {
+			int status = -1;
+			pid_t pid = vfork();
+
+			if (pid == 0)
+				_exit(3);
+			waitpid(pid, &status, 0);
+			printf("vfork child=%d status=%d\n", pid, status);
 		} else if (!strncmp(line, "threads ", 8)) {
 			int n = atoi(line + 8);
 			pthread_t t;
