@@ -89,6 +89,32 @@ impl Breakpoints {
         }
     }
 
+    /// The breakpoints, as `(address, saved byte)`: a forked child's copy
+    /// of memory has them too.
+    pub(crate) fn list(&self) -> Result<KVec<(u64, u8)>> {
+        let mut list = KVec::with_capacity(self.list.len(), GFP_KERNEL)?;
+        for b in self.list.iter() {
+            list.push((b.addr, b.saved), GFP_KERNEL)?;
+        }
+        Ok(list)
+    }
+
+    /// Takes on `list`, from [`Breakpoints::list`] of the parent: the
+    /// `int3`s are in this process's memory already.
+    pub(crate) fn inherit(&mut self, list: &[(u64, u8)]) {
+        for &(addr, saved) in list {
+            if !self.contains(addr) && self.list.push(Breakpoint { addr, saved }).is_err() {
+                break;
+            }
+        }
+    }
+
+    /// Forgets every breakpoint without touching memory: after an exec,
+    /// the addresses meant the old program.
+    pub(crate) fn forget_all(&mut self) {
+        self.list.clear();
+    }
+
     /// Shows memory read at `addr` as the program wrote it, without the
     /// breakpoints.
     pub(crate) fn hide(&self, addr: u64, data: &mut [u8]) {

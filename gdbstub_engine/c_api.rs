@@ -59,7 +59,7 @@ unsafe extern "C" fn ugdb_session_waitqueue(
     session: *mut c_void,
 ) -> *mut bindings::wait_queue_head {
     // SAFETY: The caller guarantees `session` is live.
-    unsafe { session_ref(session) }.tracer.waker.queue()
+    unsafe { session_ref(session) }.waker.queue()
 }
 
 /// Reads up to `len` bytes of the stub's output into `buf`.

@@ -99,6 +99,13 @@ impl HwPoints {
         mask != 0
     }
 
+    /// Removes every point and keeps the threads, as an exec does: the
+    /// addresses meant the old program.
+    pub(crate) fn remove_all(&mut self) {
+        self.regs = DebugRegs::default();
+        self.clear_slots(u8::MAX);
+    }
+
     /// Removes every point; the session is over.
     pub(crate) fn clear(&mut self) {
         self.regs = DebugRegs::default();

@@ -6,19 +6,21 @@
 use crate::sys;
 use crate::target::GdbTarget;
 use crate::tracer::{Event, Stop, Tracer};
+use crate::waker::Waker;
 use core::sync::atomic::{AtomicBool, Ordering};
 use gdbstub::common::Signal;
 use gdbstub::stub::state_machine::GdbStubStateMachine;
 use gdbstub::stub::{DisconnectReason, GdbStubBuilder, GdbStubError, MultiThreadStopReason};
 use gdbstub::target::ext::breakpoints::WatchKind;
 use gdbstub::target::ext::catch_syscalls::CatchSyscallPosition;
-use kernel::new_mutex;
 use kernel::prelude::*;
-use kernel::sync::{Arc, Mutex};
+use kernel::sync::{Arc, Mutex, SpinLock};
 use kernel::task::Task;
+use kernel::{new_mutex, new_spinlock};
 use ugdb_arch_x86::debugregs::HwKind;
 use ugdb_proto::conn::{OutputFull, OutputQueue};
 use ugdb_proto::extensions::{self, Frame, Framer, Request};
+use ugdb_proto::process_events::{self, ProcessEvent, ProcessEvents};
 use ugdb_proto::signals;
 
 /// The largest packet gdb may send, advertised as PacketSize; memory
@@ -104,10 +106,13 @@ fn stop_reason(stop: Stop) -> MultiThreadStopReason<u64> {
     match stop {
         Stop::Thread { tid: t, event } => match (tid(t), event) {
             (Some(tid), Event::SwBreak(_)) => MultiThreadStopReason::SwBreak(tid),
-            (Some(tid), Event::Step) => MultiThreadStopReason::SignalWithThread {
-                tid,
-                signal: Signal::SIGTRAP,
-            },
+            // Process events amend this reply (see amend_process_event).
+            (Some(tid), Event::Step | Event::Fork { .. } | Event::VForkDone | Event::Exec) => {
+                MultiThreadStopReason::SignalWithThread {
+                    tid,
+                    signal: Signal::SIGTRAP,
+                }
+            }
             (Some(tid), Event::Hw(HwKind::Exec, _)) => MultiThreadStopReason::HwBreak(tid),
             (Some(tid), Event::Hw(kind, addr)) => MultiThreadStopReason::Watch {
                 tid,
@@ -189,7 +194,71 @@ impl Stub {
             self.current_tid = tid;
         }
         let next = m.report_stop(&mut self.target, stop_reason(stop));
-        self.settle(next)
+        self.settle(next)?;
+        if let Stop::Thread { tid, event } = stop {
+            self.amend_process_event(tid, event)?;
+        }
+        Ok(())
+    }
+
+    /// Adds what a fork, vfork or exec stop says to the `SIGTRAP` stop
+    /// reply of thread `tid`, just sent.
+    fn amend_process_event(&mut self, tid: i32, event: Event) -> Result {
+        let mut path = KVec::new();
+        let path_len;
+        let event = match event {
+            Event::Fork {
+                child,
+                vfork: false,
+            } => ProcessEvent::Fork(child as u32),
+            Event::Fork { child, vfork: true } => ProcessEvent::VFork(child as u32),
+            Event::VForkDone => ProcessEvent::VForkDone,
+            Event::Exec => {
+                path = KVec::from_elem(0u8, 4096, GFP_KERNEL)?;
+                let (task, _) = self.target.tracer.thread(tid).ok_or(ESRCH)?;
+                path_len = sys::exec_file(&task, &mut path)?;
+                ProcessEvent::Exec(&path[..path_len])
+            }
+            _ => return Ok(()),
+        };
+        let mut suffix =
+            KVec::from_elem(0u8, process_events::stop_suffix_size(&event), GFP_KERNEL)?;
+        let n = process_events::stop_suffix(&event, &mut suffix).ok_or(ENOMEM)?;
+        if !self.output()?.amend_last_packet(&suffix[..n]) {
+            return Err(EIO);
+        }
+        Ok(())
+    }
+
+    /// `D;PID` naming one of two processes, after a fork: detaches that
+    /// one, and the session goes on with the other. False if the session
+    /// ends (the process it debugs, with no held child).
+    fn detach_process(&mut self, pid: i32, no_ack: bool) -> Result<bool> {
+        let main = self.target.tracer.clone();
+        let reply: &[u8] = if let Some(child) = main.take_child(pid) {
+            child.release();
+            b"OK"
+        } else if pid != main.pid() {
+            b"E03"
+        } else if let Some(child) = main.take_child(0) {
+            main.release();
+            self.current_tid = child.pid();
+            self.target.follow(child)?;
+            b"OK"
+        } else {
+            return Ok(false);
+        };
+        self.reply(reply, no_ack)?;
+        Ok(true)
+    }
+
+    /// Sends `body` as the reply to a packet answered here.
+    fn reply(&mut self, body: &[u8], no_ack: bool) -> Result {
+        let out = self.output()?;
+        if !no_ack {
+            out.push(b"+").map_err(|_| EIO)?;
+        }
+        out.push_packet(body, &[]).map_err(|_| EIO)
     }
 
     /// Keeps the state machine's next state; a protocol error ends the
@@ -240,8 +309,23 @@ impl Stub {
                 };
                 out.map_err(|_| EIO)
             }
+            Request::SiginfoWrite { offset, data, len } => {
+                let tracer = &self.target.tracer;
+                let written = tracer.write_siginfo(self.current_tid, offset, &data[..len]);
+                let mut digits = [0u8; 8];
+                // The reply to a qXfer write is the count written, in hex.
+                let reply = match written {
+                    Ok(()) => extensions::hex(len as u32, &mut digits),
+                    Err(_) => b"E16",
+                };
+                self.output()?.push_packet(reply, &[]).map_err(|_| EIO)
+            }
             Request::PassSignals(set) => {
                 self.target.tracer.pass_signals(set);
+                self.output()?.push_packet(b"OK", &[]).map_err(|_| EIO)
+            }
+            Request::ProgramSignals(set) => {
+                self.target.tracer.program_signals(set);
                 self.output()?.push_packet(b"OK", &[]).map_err(|_| EIO)
             }
         }
@@ -280,15 +364,30 @@ impl Proto {
                 if let Some(request) = extensions::request(body) {
                     return self.stub.answer(request, self.no_ack);
                 }
+                if let Some(pid) = process_events::detach_pid(body) {
+                    if self.stub.detach_process(pid as i32, self.no_ack)? {
+                        return Ok(());
+                    }
+                }
                 if let Some(tid) = extensions::selected_thread(body) {
                     self.stub.current_tid = tid as i32;
                 }
+                if body.starts_with(b"Hg") {
+                    let pid = process_events::selected_process(body).unwrap_or(0);
+                    self.stub.target.select_process(pid as i32);
+                }
                 let supported = body.starts_with(b"qSupported");
+                if supported {
+                    let events = ProcessEvents::offered_by(body);
+                    self.stub.target.tracer.set_process_events(events);
+                }
                 let no_ack = body == b"QStartNoAckMode";
                 packet.iter().try_for_each(|&b| self.stub.feed(b))?;
                 if supported {
                     // Without room the reply just announces less.
-                    let _ = self.stub.output()?.amend_last_packet(extensions::FEATURES);
+                    let out = self.stub.output()?;
+                    let _ = out.amend_last_packet(extensions::FEATURES)
+                        && out.amend_last_packet(process_events::FEATURES);
                 }
                 self.no_ack |= no_ack;
                 Ok(())
@@ -300,7 +399,12 @@ impl Proto {
 /// One open device file and the process it debugs.
 #[pin_data]
 pub(crate) struct Session {
-    pub(crate) tracer: Arc<Tracer>,
+    /// Wakes readers and pollers, for every process of the session.
+    pub(crate) waker: Arc<Waker>,
+    /// The process the session debugs, as the protocol side last had it
+    /// (it changes when gdb follows a forked child), for poll.
+    #[pin]
+    process: SpinLock<Arc<Tracer>>,
     #[pin]
     proto: Mutex<Proto>,
     /// The state machine waits for the process to stop.
@@ -316,12 +420,12 @@ impl Session {
     /// Attaches to every thread of `leader`'s process and has them stop.
     /// The caller then waits for [`Session::all_stopped`].
     pub(crate) fn open(leader: &Task) -> Result<Arc<Self>> {
-        let tracer = Tracer::new()?;
+        let tracer = Tracer::new(sys::tid(leader), Waker::new()?)?;
         if let Err(e) = tracer.attach_all(leader) {
             tracer.detach_all();
             return Err(e);
         }
-        match Self::start(tracer.clone(), sys::tid(leader)) {
+        match Self::start(tracer.clone()) {
             Ok(session) => Ok(session),
             Err(e) => {
                 tracer.detach_all();
@@ -330,7 +434,8 @@ impl Session {
         }
     }
 
-    fn start(tracer: Arc<Tracer>, pid: i32) -> Result<Arc<Self>> {
+    fn start(tracer: Arc<Tracer>) -> Result<Arc<Self>> {
+        let pid = tracer.pid();
         let mut packet = Buffer::new(PACKET_SIZE)?;
         let mut out = Buffer::new(OUTPUT_SIZE)?;
         // Room for a whole packet: `$`, PACKET_SIZE bytes, `#` and the sum.
@@ -359,7 +464,8 @@ impl Session {
         };
         Arc::pin_init(
             pin_init!(Self {
-                tracer,
+                waker: tracer.waker.clone(),
+                process <- new_spinlock!(tracer),
                 proto <- new_mutex!(proto),
                 running: AtomicBool::new(false),
                 output_pending: AtomicBool::new(false),
@@ -369,13 +475,22 @@ impl Session {
         )
     }
 
+    /// The process the session debugs.
+    fn process(&self) -> Arc<Tracer> {
+        self.process.lock().clone()
+    }
+
     /// Whether every thread has stopped since the session began.
     pub(crate) fn all_stopped(&self) -> bool {
-        self.tracer.all_threads_stopped()
+        self.process().all_threads_stopped()
     }
 
     /// Updates what poll reports, with the protocol locked.
     fn publish(&self, proto: &mut Proto) {
+        let followed = &proto.stub.target.tracer;
+        if !Arc::ptr_eq(&self.process(), followed) {
+            *self.process.lock() = followed.clone();
+        }
         let running = matches!(proto.stub.machine, Some(GdbStubStateMachine::Running(_)));
         let pending = proto
             .stub
@@ -385,7 +500,7 @@ impl Session {
         self.running.store(running, Ordering::Release);
         self.output_pending.store(pending, Ordering::Release);
         if pending {
-            self.tracer.waker.wake_all();
+            self.waker.wake_all();
         }
     }
 
@@ -396,18 +511,9 @@ impl Session {
             return;
         }
         if proto.stub.disconnect_reason() == Some(DisconnectReason::Kill) {
-            self.tracer.kill();
+            proto.stub.target.tracer.kill();
         }
-        self.release_process();
-    }
-
-    /// Removes every breakpoint and detaches from every thread.
-    fn release_process(&self) {
-        if let Some((task, _)) = self.tracer.any_thread() {
-            self.tracer.breakpoints.lock().remove_all(&task);
-        }
-        self.tracer.hw.lock().clear();
-        self.tracer.detach_all();
+        proto.stub.target.tracer.release();
     }
 
     /// Handles bytes gdb wrote. `EIO` once the session is over.
@@ -470,7 +576,7 @@ impl Session {
         if self.output_pending.load(Ordering::Acquire)
             || (self.running.load(Ordering::Acquire)
                 && !over
-                && self.tracer.ready_stop(false).is_some())
+                && self.process().ready_stop(false).is_some())
         {
             READABLE
         } else if over {
@@ -485,7 +591,7 @@ impl Session {
     pub(crate) fn release(&self) {
         let mut proto = self.proto.lock();
         if !self.over.swap(true, Ordering::AcqRel) {
-            self.release_process();
+            proto.stub.target.tracer.release();
         }
         proto.stub.machine = None;
     }

@@ -58,9 +58,13 @@ struct Plan {
 }
 
 pub(crate) struct GdbTarget {
+    /// The process the session debugs (see [`GdbTarget::follow`]).
     pub(crate) tracer: Arc<Tracer>,
     /// The process ID, as gdb names the process.
     pid: Pid,
+    /// The process gdb last selected with `Hgp`: this one, or a forked
+    /// child held for gdb (0: this one).
+    selected: i32,
     /// The resume actions of the `vCont` being parsed.
     plan: KVec<Plan>,
     /// What threads `vCont` does not name do: continue, or stay stopped
@@ -76,6 +80,7 @@ impl GdbTarget {
         Ok(Self {
             tracer,
             pid: Pid::new(pid as usize).ok_or(EINVAL)?,
+            selected: 0,
             plan: KVec::new(),
             others: Run::Continue,
             scratch: KBox::new(RawRegs::default(), GFP_KERNEL)?,
@@ -88,8 +93,55 @@ impl GdbTarget {
         self.pid.get() as u32
     }
 
+    /// Has what gdb asks next, when no thread says, be about process
+    /// `pid` (a held child, or this process).
+    pub(crate) fn select_process(&mut self, pid: i32) {
+        self.selected = pid;
+    }
+
+    /// The session goes on with `child`, a held child, once gdb has
+    /// detached its parent (`follow-fork-mode child`).
+    pub(crate) fn follow(&mut self, child: Arc<Tracer>) -> Result {
+        self.pid = Pid::new(child.pid() as usize).ok_or(EINVAL)?;
+        self.tracer = child;
+        self.selected = 0;
+        Ok(())
+    }
+
+    /// The process gdb works on: the one it selected, if still held.
+    fn process(&self) -> Arc<Tracer> {
+        if self.selected != 0 && self.selected != self.tracer.pid() {
+            if let Some(child) = self.tracer.child_with(self.selected) {
+                return child;
+            }
+        }
+        self.tracer.clone()
+    }
+
+    /// Thread `tid`, of this process or of a held child, and its tracer.
+    fn lookup(&self, tid: Tid) -> Result<(Arc<Tracer>, ARef<Task>, Arc<Engine>)> {
+        let tid = tid_of(tid);
+        if let Some((task, engine)) = self.tracer.thread(tid) {
+            return Ok((self.tracer.clone(), task, engine));
+        }
+        let child = self.tracer.child_with(tid).ok_or(ESRCH)?;
+        let (task, engine) = child.thread(tid).ok_or(ESRCH)?;
+        Ok((child, task, engine))
+    }
+
     fn thread(&self, tid: Tid) -> Result<(ARef<Task>, Arc<Engine>)> {
-        self.tracer.thread(tid_of(tid)).ok_or(ESRCH)
+        self.lookup(tid).map(|(_, task, engine)| (task, engine))
+    }
+
+    /// The thread gdb reads or writes memory through, and its tracer:
+    /// `tid`, or any thread of the process gdb selected.
+    fn memory_thread(&self, tid: Tid) -> TargetResult<(Arc<Tracer>, ARef<Task>), Self> {
+        if let Ok((tracer, task, _)) = self.lookup(tid) {
+            return Ok((tracer, task));
+        }
+        let tracer = self.process();
+        let (task, _) = tracer.any_thread().ok_or(TargetError::Errno(3))?;
+        Ok((tracer, task))
     }
 
     /// Reads the registers of a stopped thread into `scratch`.
@@ -162,8 +214,8 @@ impl Target for GdbTarget {
         true
     }
 
-    // Fork and vfork events are not reported yet: announcing them would
-    // have gdb wait for events that never come.
+    // The crate's fork stop replies name the wrong process: these events
+    // are announced and reported in ugdb_proto::process_events instead.
     fn use_fork_stop_reason(&self) -> bool {
         false
     }
@@ -202,32 +254,21 @@ impl MultiThreadBase for GdbTarget {
     }
 
     fn read_addrs(&mut self, start: u64, data: &mut [u8], tid: Tid) -> TargetResult<usize, Self> {
-        let (task, _) = self
-            .thread(tid)
-            .ok()
-            .or_else(|| self.tracer.any_thread())
-            .ok_or(TargetError::Errno(3))?;
+        let (tracer, task) = self.memory_thread(tid)?;
         let n = sys::read_memory(&task, start, data);
         if n == 0 && !data.is_empty() {
             return Err(TargetError::Errno(14));
         }
-        self.tracer.breakpoints.lock().hide(start, &mut data[..n]);
+        tracer.breakpoints.lock().hide(start, &mut data[..n]);
         Ok(n)
     }
 
     fn write_addrs(&mut self, start: u64, data: &[u8], tid: Tid) -> TargetResult<(), Self> {
-        let (task, _) = self
-            .thread(tid)
-            .ok()
-            .or_else(|| self.tracer.any_thread())
-            .ok_or(TargetError::Errno(3))?;
+        let (tracer, task) = self.memory_thread(tid)?;
         if sys::write_memory(&task, start, data) != data.len() {
             return Err(TargetError::Errno(14));
         }
-        self.tracer
-            .breakpoints
-            .lock()
-            .write_through(&task, start, data);
+        tracer.breakpoints.lock().write_through(&task, start, data);
         Ok(())
     }
 
@@ -348,13 +389,14 @@ impl Breakpoints for GdbTarget {
 
 impl HwBreakpoint for GdbTarget {
     fn add_hw_breakpoint(&mut self, addr: u64, _kind: usize) -> TargetResult<bool, Self> {
-        let mut hw = self.tracer.hw.lock();
+        let process = self.process();
+        let mut hw = process.hw.lock();
         hw.insert(addr, 1, HwKind::Exec).map_err(errno)?;
         Ok(true)
     }
 
     fn remove_hw_breakpoint(&mut self, addr: u64, _kind: usize) -> TargetResult<bool, Self> {
-        Ok(self.tracer.hw.lock().remove(addr, 1, HwKind::Exec))
+        Ok(self.process().hw.lock().remove(addr, 1, HwKind::Exec))
     }
 }
 
@@ -378,7 +420,7 @@ impl HwWatchpoint for GdbTarget {
         let Some(kind) = hw_kind(kind) else {
             return Ok(false);
         };
-        self.tracer
+        self.process()
             .hw
             .lock()
             .insert(addr, len, kind)
@@ -395,20 +437,22 @@ impl HwWatchpoint for GdbTarget {
         let Some(kind) = hw_kind(kind) else {
             return Ok(false);
         };
-        Ok(self.tracer.hw.lock().remove(addr, len, kind))
+        Ok(self.process().hw.lock().remove(addr, len, kind))
     }
 }
 
 impl SwBreakpoint for GdbTarget {
     fn add_sw_breakpoint(&mut self, addr: u64, _kind: usize) -> TargetResult<bool, Self> {
-        let (task, _) = self.tracer.any_thread().ok_or(TargetError::Errno(3))?;
-        let inserted = self.tracer.breakpoints.lock().insert(&task, addr);
+        let process = self.process();
+        let (task, _) = process.any_thread().ok_or(TargetError::Errno(3))?;
+        let inserted = process.breakpoints.lock().insert(&task, addr);
         Ok(inserted.is_ok())
     }
 
     fn remove_sw_breakpoint(&mut self, addr: u64, _kind: usize) -> TargetResult<bool, Self> {
-        let (task, _) = self.tracer.any_thread().ok_or(TargetError::Errno(3))?;
-        let removed = self.tracer.breakpoints.lock().remove(&task, addr);
+        let process = self.process();
+        let (task, _) = process.any_thread().ok_or(TargetError::Errno(3))?;
+        let removed = process.breakpoints.lock().remove(&task, addr);
         Ok(removed.is_ok())
     }
 }
@@ -432,7 +476,7 @@ impl TargetDescriptionXmlOverride for GdbTarget {
 
 impl Auxv for GdbTarget {
     fn get_auxv(&self, offset: u64, length: usize, buf: &mut [u8]) -> TargetResult<usize, Self> {
-        let (task, _) = self.tracer.any_thread().ok_or(TargetError::Errno(3))?;
+        let (task, _) = self.process().any_thread().ok_or(TargetError::Errno(3))?;
         let len = length.min(buf.len());
         sys::read_auxv(&task, offset, &mut buf[..len]).map_err(errno)
     }
@@ -446,7 +490,7 @@ impl ExecFile for GdbTarget {
         length: usize,
         buf: &mut [u8],
     ) -> TargetResult<usize, Self> {
-        let (task, _) = self.tracer.any_thread().ok_or(TargetError::Errno(3))?;
+        let (task, _) = self.process().any_thread().ok_or(TargetError::Errno(3))?;
         let mut path = KVec::from_elem(0u8, 4096, GFP_KERNEL).map_err(|e| errno(e.into()))?;
         let n = sys::exec_file(&task, &mut path).map_err(errno)?;
         let start = (offset as usize).min(n);

@@ -4,6 +4,10 @@
 //! each thread stopped, and the all-stop rule (when one thread stops for
 //! gdb, every thread stops).
 //!
+//! A fork or vfork child that gdb wants to hear of is held stopped under
+//! a tracer of its own, one of the parent tracer's children, until gdb
+//! detaches parent or child.
+//!
 //! The thread table is behind a spinlock: the device's poll asks whether a
 //! stop is ready with no sleeping allowed. Every decision a callback makes
 //! and every resume gdb asks for happens under that lock, so a thread that
@@ -13,6 +17,7 @@ use crate::breakpoints::Breakpoints;
 use crate::hw_points::HwPoints;
 use crate::sys;
 use crate::waker::Waker;
+use core::sync::atomic::{AtomicU8, Ordering};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex, SpinLock};
@@ -20,6 +25,8 @@ use kernel::task::Task;
 use kernel::types::ARef;
 use kernel::{new_mutex, new_spinlock};
 use ugdb_arch_x86::debugregs::HwKind;
+use ugdb_proto::extensions::SIGINFO_SIZE;
+use ugdb_proto::process_events::ProcessEvents;
 use ugdb_proto::syscall_filter::SyscallFilter;
 use utrace::{Action, AttachMode, Engine, EngineOps, Events, SignalReport, SyscallEntry, UserRegs};
 
@@ -64,6 +71,12 @@ pub(crate) enum Event {
     Hw(HwKind, u64),
     /// It entered (or returns from) system call `nr`, which gdb catches.
     Syscall { nr: i64, entry: bool },
+    /// It forked (or vforked) process `child`, held by a child tracer.
+    Fork { child: i32, vfork: bool },
+    /// Its vfork child released its memory.
+    VForkDone,
+    /// It exec'd; its TID is now the process ID.
+    Exec,
 }
 
 /// A stop to tell gdb about.
@@ -93,10 +106,10 @@ pub(crate) struct Thread {
     exit_code: i64,
     /// The siginfo of the signal it stopped at, in the user layout.
     siginfo: [u8; SIGINFO_SIZE],
+    /// gdb rewrote `siginfo`: the signal goes with the new one.
+    siginfo_written: bool,
 }
 
-/// The size of a `siginfo_t` in user space.
-pub(crate) const SIGINFO_SIZE: usize = 128;
 
 struct Threads {
     list: KVec<Thread>,
@@ -112,6 +125,8 @@ struct Threads {
     catch: SyscallFilter,
     /// The signals threads get without stopping (bit `n - 1` for `n`).
     pass: u64,
+    /// The signals gdb may resume a thread with (`QProgramSignals`).
+    program: u64,
 }
 
 impl Threads {
@@ -149,11 +164,24 @@ impl Threads {
     }
 }
 
-/// The [`EngineOps`] of a session, shared by the engines of all threads.
+/// [`Tracer::process_events`] bits: the process events gdb handles.
+const FORK_EVENTS: u8 = 1;
+const VFORK_EVENTS: u8 = 2;
+const EXEC_EVENTS: u8 = 4;
+
+/// The [`EngineOps`] of a session, shared by the engines of all threads
+/// of one process.
 #[pin_data]
 pub(crate) struct Tracer {
+    /// The process ID.
+    pid: i32,
     #[pin]
     threads: SpinLock<Threads>,
+    /// Forked children held for gdb, each under a tracer of its own.
+    #[pin]
+    children: SpinLock<KVec<Arc<Tracer>>>,
+    /// The process events gdb handles, as `*_EVENTS` bits.
+    process_events: AtomicU8,
     /// The stub's software breakpoints.
     #[pin]
     pub(crate) breakpoints: Mutex<Breakpoints>,
@@ -164,10 +192,13 @@ pub(crate) struct Tracer {
 }
 
 impl Tracer {
-    pub(crate) fn new() -> Result<Arc<Self>> {
-        let waker = Waker::new()?;
+    /// A tracer for process `pid`, which wakes readers through `waker`.
+    pub(crate) fn new(pid: i32, waker: Arc<Waker>) -> Result<Arc<Self>> {
         Arc::pin_init(
             pin_init!(Self {
+                pid,
+                children <- new_spinlock!(KVec::new()),
+                process_events: AtomicU8::new(0),
                 threads <- new_spinlock!(Threads {
                     list: KVec::new(),
                     stopping: true,
@@ -176,6 +207,7 @@ impl Tracer {
                     sequence: 0,
                     catch: SyscallFilter::Off,
                     pass: 0,
+                    program: u64::MAX,
                 }),
                 breakpoints <- new_mutex!(Breakpoints::new()),
                 hw <- new_mutex!(HwPoints::new()),
@@ -206,6 +238,7 @@ impl Tracer {
             at_signal: false,
             exit_code: 0,
             siginfo: [0; SIGINFO_SIZE],
+            siginfo_written: false,
         };
         let added = threads
             .list
@@ -281,6 +314,8 @@ impl Tracer {
     /// process's exit, or, once every thread has stopped, the oldest
     /// event, or the interrupt gdb asked for.
     pub(crate) fn ready_stop(&self, take: bool) -> Option<Stop> {
+        // Before this tracer's lock: a child's is of the same class.
+        let children_stopped = self.children_stopped();
         let mut threads = self.threads.lock();
         if let Some(status) = threads.exit {
             return Some(Stop::Exited(status));
@@ -295,6 +330,10 @@ impl Tracer {
             .min_by_key(|t| t.event.map(|(seq, _)| seq));
         if let Some(t) = first {
             let (_, event) = t.event?;
+            // gdb works on a new child at once: it must be stopped too.
+            if matches!(event, Event::Fork { .. }) && !children_stopped {
+                return None;
+            }
             if take {
                 t.event = None;
             }
@@ -331,10 +370,113 @@ impl Tracer {
         Some(t.siginfo)
     }
 
+    /// Rewrites bytes of the siginfo of the signal thread `tid` stopped
+    /// at, from `offset`; the thread gets the signal with the new siginfo
+    /// if gdb resumes it with that signal. `EINVAL` if it did not stop at
+    /// a signal or the bytes reach past the siginfo.
+    pub(crate) fn write_siginfo(&self, tid: i32, offset: usize, data: &[u8]) -> Result {
+        let mut threads = self.threads.lock();
+        let t = threads
+            .find(tid)
+            .filter(|t| t.at_signal && !t.dead)
+            .ok_or(EINVAL)?;
+        let end = offset.checked_add(data.len()).ok_or(EINVAL)?;
+        t.siginfo.get_mut(offset..end).ok_or(EINVAL)?.copy_from_slice(data);
+        t.siginfo_written = true;
+        Ok(())
+    }
+
     /// Makes threads take the signals of `set` without stopping for gdb
     /// (gdb's `handle SIG nostop noprint pass`).
     pub(crate) fn pass_signals(&self, set: u64) {
         self.threads.lock().pass = set;
+    }
+
+    /// Lets gdb resume threads with the signals of `set` only (gdb's
+    /// `handle SIG nopass` leaves a signal out); others are dropped.
+    pub(crate) fn program_signals(&self, set: u64) {
+        self.threads.lock().program = set;
+    }
+
+    /// The process ID.
+    pub(crate) fn pid(&self) -> i32 {
+        self.pid
+    }
+
+    /// Has fork, vfork and exec stop the process for gdb, as `events`
+    /// says gdb handles them.
+    pub(crate) fn set_process_events(&self, events: ProcessEvents) {
+        let bits = u8::from(events.fork) * FORK_EVENTS
+            | u8::from(events.vfork) * VFORK_EVENTS
+            | u8::from(events.exec) * EXEC_EVENTS;
+        self.process_events.store(bits, Ordering::Relaxed);
+    }
+
+    fn wants(&self, event: u8) -> bool {
+        self.process_events.load(Ordering::Relaxed) & event != 0
+    }
+
+    /// Holds `child`, a new process, stopped under a tracer of its own
+    /// until gdb detaches it (or its parent). A forked child has the
+    /// parent's breakpoints in its copy of memory: with
+    /// `inherit_breakpoints` its tracer knows them, to remove them.
+    fn hold_child(&self, child: &Task, inherit_breakpoints: bool) -> Result {
+        let tracer = Tracer::new(sys::tid(child), self.waker.clone())?;
+        if inherit_breakpoints {
+            let list = self.breakpoints.lock().list()?;
+            tracer.breakpoints.lock().inherit(&list);
+        }
+        let events = self.process_events.load(Ordering::Relaxed);
+        tracer.process_events.store(events, Ordering::Relaxed);
+        let ops: Arc<dyn EngineOps> = tracer.clone();
+        tracer.add_thread(&ops, child.into())?;
+        let mut children = self.children.lock();
+        if let Err(e) = children.push(tracer.clone(), GFP_ATOMIC) {
+            drop(children);
+            tracer.detach_all();
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Whether every held child has stopped.
+    fn children_stopped(&self) -> bool {
+        self.children
+            .lock()
+            .iter()
+            .all(|child| child.all_threads_stopped())
+    }
+
+    /// Lets go of held child `pid`, returning its tracer; with `pid` 0,
+    /// of any held child.
+    pub(crate) fn take_child(&self, pid: i32) -> Option<Arc<Tracer>> {
+        let mut children = self.children.lock();
+        let i = children
+            .iter()
+            .position(|child| pid == 0 || child.pid == pid)?;
+        Some(swap_remove(&mut children, i))
+    }
+
+    /// The held child that has thread `tid`.
+    pub(crate) fn child_with(&self, tid: i32) -> Option<Arc<Tracer>> {
+        let children = self.children.lock();
+        let child = children
+            .iter()
+            .find(|child| child.pid == tid || child.thread(tid).is_some())?;
+        Some(child.clone())
+    }
+
+    /// Removes every breakpoint and watchpoint and detaches from every
+    /// thread, and from every held child likewise: they all run on.
+    pub(crate) fn release(&self) {
+        while let Some(child) = self.take_child(0) {
+            child.release();
+        }
+        if let Some((task, _)) = self.any_thread() {
+            self.breakpoints.lock().remove_all(&task);
+        }
+        self.hw.lock().clear();
+        self.detach_all();
     }
 
     /// Stops at a system call's entry or return if gdb catches it.
@@ -383,8 +525,12 @@ impl Tracer {
         }
         threads.stopping = false;
         threads.interrupted = false;
+        let program = threads.program;
         for t in threads.list.iter_mut().filter(|t| !t.dead) {
-            let (run, signal) = plan(t.tid);
+            let (run, mut signal) = plan(t.tid);
+            if (1..=64).contains(&signal) && program & (1 << (signal - 1)) == 0 {
+                signal = 0;
+            }
             t.run = run;
             t.resume_signal = signal;
             let _ = utrace::control(&t.task, &t.engine, run.action());
@@ -507,11 +653,25 @@ fn siginfo_bytes(info: &bindings::kernel_siginfo) -> [u8; SIGINFO_SIZE] {
     out
 }
 
+/// Rewrites `info` from `bytes`, a `siginfo_t` as user space has it (the
+/// kernel's siginfo is its first part).
+fn set_siginfo(info: &mut bindings::kernel_siginfo, bytes: &[u8; SIGINFO_SIZE]) {
+    let size = core::mem::size_of::<bindings::kernel_siginfo>().min(SIGINFO_SIZE);
+    // SAFETY: `info` is a valid `kernel_siginfo`, plain data of `size`
+    // bytes, any bit pattern of which is a valid value.
+    let out = unsafe { core::slice::from_raw_parts_mut(info as *mut _ as *mut u8, size) };
+    out.copy_from_slice(&bytes[..size]);
+}
+
 /// The events an engine of the session asks for: system calls only while
 /// gdb catches some.
 fn engine_events(syscalls: bool) -> Events {
-    let events =
-        Events::QUIESCE | Events::ALL_SIGNALS | Events::CLONE | Events::EXIT | Events::DEATH;
+    let events = Events::QUIESCE
+        | Events::ALL_SIGNALS
+        | Events::CLONE
+        | Events::EXEC
+        | Events::EXIT
+        | Events::DEATH;
     if syscalls {
         events | Events::SYSCALL_ENTRY | Events::SYSCALL_EXIT
     } else {
@@ -614,6 +774,7 @@ impl EngineOps for Tracer {
         }
         if let Some(t) = threads.current(engine) {
             t.siginfo = siginfo_bytes(signal.info());
+            t.siginfo_written = false;
         }
         drop(threads);
         self.stop_for(&task, engine, Event::Signal(signr))
@@ -632,22 +793,85 @@ impl EngineOps for Tracer {
         };
         let resume_signal = core::mem::take(&mut t.resume_signal);
         t.at_signal = false;
+        let written = core::mem::take(&mut t.siginfo_written).then_some(t.siginfo);
         drop(threads);
         match resume_signal {
             0 => signal.ignore(),
-            s => signal.deliver(s),
+            s => {
+                if let Some(bytes) = written.filter(|_| s == signal.signr()) {
+                    set_siginfo(signal.info(), &bytes);
+                }
+                signal.deliver(s)
+            }
         }
     }
 
-    /// New threads are traced like the others; a forked child gets none
-    /// of the stub's breakpoints, which would kill it.
+    /// New threads are traced like the others. A new process stops the
+    /// parent for gdb, if gdb handles the event, and is held until gdb
+    /// detaches it; otherwise a forked child runs without the stub's
+    /// breakpoints, which would kill it.
     fn report_clone(&self, engine: &Engine, clone_flags: u64, child: &Task) -> Action {
         let task = current();
-        if clone_flags & u64::from(bindings::CLONE_THREAD) != 0 {
+        let flag = |f: u32| clone_flags & u64::from(f) != 0;
+        if flag(bindings::CLONE_THREAD) {
             // The engine's ops are this tracer.
             let _ = self.add_thread(engine.ops(), child.into());
-        } else if clone_flags & u64::from(bindings::CLONE_VM) == 0 {
+        } else if !flag(bindings::CLONE_VM) {
+            if self.wants(FORK_EVENTS) && self.hold_child(child, true).is_ok() {
+                let child = sys::tid(child);
+                return self.stop_for(
+                    &task,
+                    engine,
+                    Event::Fork {
+                        child,
+                        vfork: false,
+                    },
+                );
+            }
             self.breakpoints.lock().remove_from(child);
+        } else if flag(bindings::CLONE_VFORK)
+            && self.wants(VFORK_EVENTS)
+            && self.hold_child(child, false).is_ok()
+        {
+            // The child shares the parent's memory and breakpoints: gdb
+            // lifts them from the parent until the vfork is done.
+            let child = sys::tid(child);
+            return self.stop_for(&task, engine, Event::Fork { child, vfork: true });
+        }
+        self.carry_on(&task, engine)
+    }
+
+    fn report_vfork_done(&self, engine: &Engine, _child_pid: i32) -> Action {
+        let task = current();
+        if self.wants(VFORK_EVENTS) {
+            return self.stop_for(&task, engine, Event::VForkDone);
+        }
+        self.carry_on(&task, engine)
+    }
+
+    /// The old program is gone, and with it every breakpoint and
+    /// watchpoint, without a byte to restore. The other threads are gone
+    /// too (a death report may still be on its way; it finds nothing),
+    /// and this one has the process ID now.
+    fn report_exec(&self, engine: &Engine, _old_pid: i32) -> Action {
+        let task = current();
+        self.breakpoints.lock().forget_all();
+        self.hw.lock().remove_all();
+        let mut threads = self.threads.lock();
+        let mut i = 0;
+        while i < threads.list.len() {
+            if core::ptr::eq(&*threads.list[i].engine, engine) {
+                i += 1;
+            } else {
+                drop(swap_remove(&mut threads.list, i));
+            }
+        }
+        if let Some(t) = threads.current(engine) {
+            t.tid = sys::tid(&task);
+        }
+        drop(threads);
+        if self.wants(EXEC_EVENTS) {
+            return self.stop_for(&task, engine, Event::Exec);
         }
         self.carry_on(&task, engine)
     }

@@ -8,15 +8,21 @@
 //! * a packet with a wrong checksum gets `-` and gdb sends it again,
 //!   where the crate would end the session;
 //! * `qXfer:threads:read` (the thread list with names),
-//!   `qXfer:siginfo:read` (`$_siginfo`) and `QPassSignals` (signals
-//!   delivered without a stop) are answered here,
+//!   `qXfer:siginfo:read` and `qXfer:siginfo:write` (`$_siginfo`),
+//!   `QPassSignals` (signals delivered without a stop) and
+//!   `QProgramSignals` (signals gdb may resume a thread with) are
+//!   answered here,
 //!   and [`FEATURES`] is added to the crate's `qSupported` reply so that
 //!   gdb sends them.
 //!
 //! Everything else goes to the crate unchanged.
 
 /// What the stub supports beyond the crate, for the `qSupported` reply.
-pub const FEATURES: &[u8] = b";qXfer:threads:read+;qXfer:siginfo:read+;QPassSignals+";
+pub const FEATURES: &[u8] =
+    b";qXfer:threads:read+;qXfer:siginfo:read+;qXfer:siginfo:write+;QPassSignals+;QProgramSignals+";
+
+/// The size of a `siginfo_t`, all that `qXfer:siginfo:write` may write.
+pub const SIGINFO_SIZE: usize = 128;
 
 /// What a byte from gdb completed.
 #[derive(Debug, PartialEq, Eq)]
@@ -180,15 +186,34 @@ pub enum Request {
         /// At most this many bytes.
         length: usize,
     },
+    /// `qXfer:siginfo:write::OFFSET:DATA`: new bytes for the siginfo of
+    /// the signal the current thread stopped for.
+    SiginfoWrite {
+        /// Where `data` goes in the siginfo.
+        offset: usize,
+        /// The bytes, unescaped; only the first `len` count.
+        data: [u8; SIGINFO_SIZE],
+        /// How many bytes `data` holds.
+        len: usize,
+    },
     /// `QPassSignals:S1;S2...`: the signals (a bit per Linux number)
     /// that threads get at once, without stopping for gdb.
     PassSignals(u64),
+    /// `QProgramSignals:S1;S2...`: the signals (a bit per Linux number)
+    /// a thread may be resumed with; others are dropped.
+    ProgramSignals(u64),
 }
 
 /// The request in a packet's body, if it is one answered here.
 pub fn request(body: &[u8]) -> Option<Request> {
     if let Some(list) = body.strip_prefix(b"QPassSignals:") {
         return pass_signals(list).map(Request::PassSignals);
+    }
+    if let Some(list) = body.strip_prefix(b"QProgramSignals:") {
+        return pass_signals(list).map(Request::ProgramSignals);
+    }
+    if let Some(args) = body.strip_prefix(b"qXfer:siginfo:write::") {
+        return siginfo_write(args);
     }
     if let Some(args) = body.strip_prefix(b"qXfer:siginfo:read::") {
         let (offset, length) = offset_length(args)?;
@@ -216,8 +241,31 @@ pub fn selected_thread(body: &[u8]) -> Option<u32> {
     (tid != 0).then_some(tid)
 }
 
-/// The Linux signals named, in gdb's numbering, by `QPassSignals`'s
-/// list; signals with no Linux number are left out.
+/// `OFFSET:DATA` of a siginfo write, with DATA's binary escapes undone;
+/// `None` if it reaches past the siginfo.
+fn siginfo_write(args: &[u8]) -> Option<Request> {
+    let colon = args.iter().position(|&b| b == b':')?;
+    let offset = parse_hex(&args[..colon])?;
+    let mut data = [0u8; SIGINFO_SIZE];
+    let mut len = 0;
+    let mut escaped = false;
+    for &b in &args[colon + 1..] {
+        if !escaped && b == b'}' {
+            escaped = true;
+            continue;
+        }
+        *data.get_mut(len)? = if escaped { b ^ 0x20 } else { b };
+        escaped = false;
+        len += 1;
+    }
+    if escaped || offset.checked_add(len)? > SIGINFO_SIZE {
+        return None;
+    }
+    Some(Request::SiginfoWrite { offset, data, len })
+}
+
+/// The Linux signals named, in gdb's numbering, by a `QPassSignals` or
+/// `QProgramSignals` list; signals with no Linux number are left out.
 fn pass_signals(list: &[u8]) -> Option<u64> {
     let mut set = 0u64;
     for gdb in list.split(|&c| c == b';').filter(|s| !s.is_empty()) {
@@ -229,6 +277,15 @@ fn pass_signals(list: &[u8]) -> Option<u64> {
         }
     }
     Some(set)
+}
+
+/// `n` in lowercase hex, without leading zeroes, written into `buf`.
+pub fn hex(n: u32, buf: &mut [u8; 8]) -> &[u8] {
+    let mut w = Writer { out: buf, len: 0 };
+    // Eight digits always fit.
+    let _ = w.put_hex(n);
+    let len = w.len;
+    &buf[..len]
 }
 
 fn parse_hex(digits: &[u8]) -> Option<usize> {
@@ -425,6 +482,29 @@ mod tests {
     }
 
     #[test]
+    fn siginfo_writes() {
+        let Some(Request::SiginfoWrite { offset, data, len }) =
+            request(b"qXfer:siginfo:write::8:ab}]c")
+        else {
+            panic!("not a siginfo write");
+        };
+        assert_eq!((offset, &data[..len]), (8, &b"ab}c"[..]));
+        let mut digits = [0u8; 8];
+        assert_eq!(hex(0x80, &mut digits), b"80");
+        assert_eq!(hex(0, &mut digits), b"0");
+        assert_eq!(hex(u32::MAX, &mut digits), b"ffffffff");
+        let full = [b'x'; SIGINFO_SIZE];
+        let mut body = b"qXfer:siginfo:write::0:".to_vec();
+        body.extend_from_slice(&full);
+        assert!(request(&body).is_some());
+        body.push(b'x');
+        assert_eq!(request(&body), None);
+        assert_eq!(request(b"qXfer:siginfo:write::7f:ab"), None);
+        assert_eq!(request(b"qXfer:siginfo:write::0:a}"), None);
+        assert_eq!(request(b"qXfer:siginfo:write::0"), None);
+    }
+
+    #[test]
     fn signals_to_pass() {
         // gdb's SIGALRM (14), SIGCHLD (20) and SIGUSR1 (30): Linux 14, 17, 10.
         let bits = (1u64 << 13) | (1 << 16) | (1 << 9);
@@ -434,6 +514,10 @@ mod tests {
         );
         assert_eq!(request(b"QPassSignals:"), Some(Request::PassSignals(0)));
         assert_eq!(request(b"QPassSignals:zz"), None);
+        assert_eq!(
+            request(b"QProgramSignals:e;1e"),
+            Some(Request::ProgramSignals((1 << 13) | (1 << 9)))
+        );
         assert_eq!(request(b"QPassSignals:100"), None);
     }
 

@@ -15,6 +15,7 @@ pub mod conn;
 pub mod extensions;
 #[cfg(test)]
 mod fuzz;
+pub mod process_events;
 pub mod selftest;
 pub mod signals;
 pub mod syscall_filter;

@@ -2,19 +2,32 @@
 # case-timeout: 300
 # A signal stop and $_siginfo (qXfer:siginfo:read): gdb shows the
 # thread the signal went to, its number, its code and who sent it; kill
-# ends the process. The same session through gdbserver prints the same.
+# ends the process. A rewritten $_siginfo (qXfer:siginfo:write) is what
+# the program's SA_SIGINFO handler gets. The same sessions through
+# gdbserver print the same.
 # The signal goes to the worker thread with tgkill: a process-wide kill
 # may be taken by any thread, so the outputs could not be compared.
 . "$(dirname "$0")/../gdb-lib.sh"
 
+# tgkill PID TID SIGNAL: the shell command that sends it.
+tgkill() {
+	echo "python3 -c 'import ctypes; ctypes.CDLL(None).syscall(234, $1, $2, $3)'"
+}
+
 # session PID: the gdb commands, in the array $session.
 session() {
-	local worker tgkill
+	local worker
 	worker=$(ls /proc/$1/task | grep -vx "$1" | head -n 1)
-	tgkill="import ctypes; ctypes.CDLL(None).syscall(234, $1, $worker, 10)"
-	session=(-ex "shell python3 -c '$tgkill'" -ex continue -ex 'print $_siginfo.si_signo'
+	session=(-ex "shell $(tgkill $1 $worker 10)" -ex continue -ex 'print $_siginfo.si_signo'
 		-ex 'print $_siginfo.si_code' -ex 'print $_siginfo._sifields._kill.si_pid > 1'
 		-ex 'print $_siginfo._sifields._kill.si_uid' -ex kill)
+}
+
+# rewrite PID: a session that rewrites the sender of a SIGUSR2 (12).
+rewrite() {
+	rewrite=(-ex "shell $(tgkill $1 $1 12)" -ex continue
+		-ex 'set $_siginfo._sifields._kill.si_pid = 4242' -ex 'break on_usr2' -ex continue
+		-ex 'print info->_sifields._kill.si_pid' -ex detach)
 }
 
 start_target 1
@@ -35,4 +48,18 @@ session $pid
 run_gdbserver $pid "$BIN/gdb_target" "${session[@]}"
 expect_same_as_gdbserver '^(Thread [0-9]+ "[^"]*" received|\$[0-9])'
 kill -9 $pid 2>/dev/null
+
+start_target 1
+rewrite $pid
+run_gdb $pid "$BIN/gdb_target" "${rewrite[@]}"
+expect_out '^Thread 1 "gdb_target" received signal SIGUSR2'
+expect_out '^Thread 1 "gdb_target" hit Breakpoint 1, on_usr2 '
+expect_out '^\$1 = 4242$'
+kill -9 $pid 2>/dev/null
+start_target 1
+rewrite $pid
+run_gdbserver $pid "$BIN/gdb_target" "${rewrite[@]}"
+expect_same_as_gdbserver '^(Thread [0-9]+ "[^"]*" (received|hit)|\$[0-9])'
+kill -9 $pid 2>/dev/null
+
 true
