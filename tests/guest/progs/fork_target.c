@@ -8,8 +8,9 @@
  *   4. execs itself with the argument "execd", where main calls
  *      execd_marker() and exits with 0.
  * marker() runs in parent and child alike, so a breakpoint gdb left in
- * the child's copy of memory would kill it with SIGTRAP.
- *   fork_target [execd]
+ * the child's copy of memory would kill it with SIGTRAP. With "exec PATH"
+ * it execs PATH once gdb sets `go`, and does nothing else.
+ *   fork_target [execd | exec PATH]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,10 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	while (!go)
 		usleep(1000);
+	if (argc > 2 && !strcmp(argv[1], "exec")) {
+		execl(argv[2], argv[2], (char *)NULL);
+		return 1;
+	}
 
 	child = fork();
 	if (child == 0) {
