@@ -22,6 +22,7 @@ use ugdb_proto::conn::{OutputFull, OutputQueue};
 use ugdb_proto::extensions::{self, Frame, Framer, Request};
 use ugdb_proto::process_events::{self, ProcessEvent, ProcessEvents};
 use ugdb_proto::signals;
+use ugdb_proto::tls::{self, SymbolStep, Symbols};
 
 /// The largest packet gdb may send, advertised as PacketSize; memory
 /// reads of half this size fill one reply.
@@ -72,6 +73,8 @@ struct Stub {
     /// The thread gdb asks about: the last it selected with `Hg`, or the
     /// one the last stop reply named.
     current_tid: i32,
+    /// glibc's TLS layout descriptors, as gdb looked them up.
+    symbols: Symbols,
 }
 
 /// The protocol side of a session.
@@ -204,8 +207,7 @@ impl Stub {
     /// Adds what a fork, vfork or exec stop says to the `SIGTRAP` stop
     /// reply of thread `tid`, just sent.
     fn amend_process_event(&mut self, tid: i32, event: Event) -> Result {
-        let mut path = KVec::new();
-        let path_len;
+        let path;
         let event = match event {
             Event::Fork {
                 child,
@@ -214,10 +216,11 @@ impl Stub {
             Event::Fork { child, vfork: true } => ProcessEvent::VFork(child as u32),
             Event::VForkDone => ProcessEvent::VForkDone,
             Event::Exec => {
-                path = KVec::from_elem(0u8, 4096, GFP_KERNEL)?;
+                let mut buf = KVec::from_elem(0u8, 4096, GFP_KERNEL)?;
                 let (task, _) = self.target.tracer.thread(tid).ok_or(ESRCH)?;
-                path_len = sys::exec_file(&task, &mut path)?;
-                ProcessEvent::Exec(&path[..path_len])
+                let n = sys::exec_file(&task, &mut buf)?;
+                path = buf;
+                ProcessEvent::Exec(&path[..n])
             }
             _ => return Ok(()),
         };
@@ -249,6 +252,33 @@ impl Stub {
             return Ok(false);
         };
         self.reply(reply, no_ack)?;
+        Ok(true)
+    }
+
+    /// Answers `qSymbol` (the stub asks gdb for glibc's TLS layout
+    /// descriptors) and `qGetTLSAddr`; false for any other packet.
+    fn answer_tls(&mut self, body: &[u8], no_ack: bool) -> Result<bool> {
+        if let Some(step) = self.symbols.step(body) {
+            let name = match step {
+                SymbolStep::Ask(name) => name,
+                SymbolStep::Done => return self.reply(b"OK", no_ack).map(|()| true),
+            };
+            let mut ask = [0u8; 8 + 2 * 64];
+            let n = extensions::hex_encode(b"qSymbol:", name, &mut ask).ok_or(EINVAL)?;
+            return self.reply(&ask[..n], no_ack).map(|()| true);
+        }
+        let Some(request) = tls::tls_request(body) else {
+            return Ok(false);
+        };
+        let symbols = self.symbols;
+        match self.target.tls_address(&symbols, request) {
+            Ok(addr) => {
+                let mut digits = [0u8; 16];
+                let reply = extensions::hex_u64(addr, &mut digits);
+                self.reply(reply, no_ack)?;
+            }
+            Err(_) => self.reply(b"E01", no_ack)?,
+        }
         Ok(true)
     }
 
@@ -312,10 +342,10 @@ impl Stub {
             Request::SiginfoWrite { offset, data, len } => {
                 let tracer = &self.target.tracer;
                 let written = tracer.write_siginfo(self.current_tid, offset, &data[..len]);
-                let mut digits = [0u8; 8];
+                let mut digits = [0u8; 16];
                 // The reply to a qXfer write is the count written, in hex.
                 let reply = match written {
-                    Ok(()) => extensions::hex(len as u32, &mut digits),
+                    Ok(()) => extensions::hex_u64(len as u64, &mut digits),
                     Err(_) => b"E16",
                 };
                 self.output()?.push_packet(reply, &[]).map_err(|_| EIO)
@@ -363,6 +393,9 @@ impl Proto {
                 let body = extensions::body(packet);
                 if let Some(request) = extensions::request(body) {
                     return self.stub.answer(request, self.no_ack);
+                }
+                if self.stub.answer_tls(body, self.no_ack)? {
+                    return Ok(());
                 }
                 if let Some(pid) = process_events::detach_pid(body) {
                     if self.stub.detach_process(pid as i32, self.no_ack)? {
@@ -455,6 +488,7 @@ impl Session {
                 machine: Some(machine),
                 target,
                 current_tid: pid,
+                symbols: Symbols::default(),
             },
             framer: Framer::new(frame_buf),
             no_ack: false,

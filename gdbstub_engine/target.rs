@@ -27,6 +27,7 @@ use gdbstub::target::ext::extended_mode::{
     Args, AttachKind, CurrentActivePid, CurrentActivePidOps, ExtendedMode, ExtendedModeOps,
     ShouldTerminate,
 };
+use gdbstub::target::ext::libraries::{LibrariesSvr4, LibrariesSvr4Ops};
 use gdbstub::target::ext::target_description_xml_override::{
     TargetDescriptionXmlOverride, TargetDescriptionXmlOverrideOps,
 };
@@ -37,14 +38,19 @@ use kernel::task::Task;
 use kernel::types::ARef;
 use ugdb_arch_x86::debugregs::HwKind;
 use ugdb_arch_x86::{target_xml, RawRegs, RegNum, X86_64Linux};
+use ugdb_proto::libraries_svr4;
 use ugdb_proto::signals;
 use ugdb_proto::syscall_filter::SyscallFilter;
+use ugdb_proto::tls::{self, Symbols, TlsError, TlsRequest};
 use utrace::Engine;
 
 /// An errno for gdb's `E` reply.
 fn errno(e: Error) -> TargetError<Error> {
     TargetError::Errno((-e.to_errno()).clamp(1, 255) as u8)
 }
+
+/// gdb's number of the fs_base register, the x86-64 thread pointer.
+const FS_BASE: usize = 58;
 
 fn tid_of(tid: Tid) -> i32 {
     tid.get().try_into().unwrap_or(i32::MAX)
@@ -144,6 +150,27 @@ impl GdbTarget {
         Ok((tracer, task))
     }
 
+    /// The address of a thread-local variable, as `qGetTLSAddr` asks,
+    /// computed from glibc's layout descriptors at `symbols`.
+    pub(crate) fn tls_address(
+        &mut self,
+        symbols: &Symbols,
+        request: TlsRequest,
+    ) -> core::result::Result<u64, TlsError> {
+        let tid = Tid::new(request.tid as usize).ok_or(TlsError::Fault)?;
+        let (_, task, engine) = self.lookup(tid).map_err(|_| TlsError::Fault)?;
+        self.read_raw(&task, &engine).map_err(|_| TlsError::Fault)?;
+        let mut fs_base = [0u8; 8];
+        self.scratch
+            .read_gdb_reg(RegNum(FS_BASE), &mut fs_base)
+            .ok_or(TlsError::Fault)?;
+        let read = |addr: u64, buf: &mut [u8]| {
+            (sys::read_memory(&task, addr, buf) == buf.len()).then_some(())
+        };
+        let fs_base = u64::from_le_bytes(fs_base);
+        tls::tls_address(symbols, read, fs_base, request.lm, request.offset)
+    }
+
     /// Reads the registers of a stopped thread into `scratch`.
     fn read_raw(&mut self, task: &Task, engine: &Engine) -> Result {
         let window = utrace::prepare_examine(task, engine)?;
@@ -198,6 +225,10 @@ impl Target for GdbTarget {
     }
 
     fn support_exec_file(&mut self) -> Option<ExecFileOps<'_, Self>> {
+        Some(self)
+    }
+
+    fn support_libraries_svr4(&mut self) -> Option<LibrariesSvr4Ops<'_, Self>> {
         Some(self)
     }
 
@@ -496,6 +527,43 @@ impl ExecFile for GdbTarget {
         let start = (offset as usize).min(n);
         let count = (n - start).min(length).min(buf.len());
         buf[..count].copy_from_slice(&path[start..start + count]);
+        Ok(count)
+    }
+}
+
+/// The largest shared library list sent: 1 MiB, thousands of libraries.
+const MAX_LIBRARY_LIST: usize = 1 << 20;
+
+/// The list of shared libraries, from the dynamic linker's `r_debug` in
+/// the process's memory: gdb need not walk it with memory reads.
+impl LibrariesSvr4 for GdbTarget {
+    fn get_libraries_svr4(
+        &self,
+        offset: u64,
+        length: usize,
+        buf: &mut [u8],
+    ) -> TargetResult<usize, Self> {
+        let (task, _) = self.process().any_thread().ok_or(TargetError::Errno(3))?;
+        let alloc = |size| KVVec::from_elem(0u8, size, GFP_KERNEL).map_err(|e| errno(e.into()));
+        let mut auxv = alloc(4096)?;
+        let auxv_len = sys::read_auxv(&task, 0, &mut auxv).map_err(errno)?;
+        let mut read = |addr: u64, out: &mut [u8]| {
+            (sys::read_memory(&task, addr, out) == out.len()).then_some(())
+        };
+        let mut size = 16384;
+        let (doc, n) = loop {
+            let mut doc = alloc(size)?;
+            if let Some(n) = libraries_svr4::library_list(&mut read, &auxv[..auxv_len], &mut doc) {
+                break (doc, n);
+            }
+            if size >= MAX_LIBRARY_LIST {
+                return Err(errno(E2BIG));
+            }
+            size *= 4;
+        };
+        let start = (offset as usize).min(n);
+        let count = (n - start).min(length).min(buf.len());
+        buf[..count].copy_from_slice(&doc[start..start + count]);
         Ok(count)
     }
 }

@@ -110,7 +110,6 @@ pub(crate) struct Thread {
     siginfo_written: bool,
 }
 
-
 struct Threads {
     list: KVec<Thread>,
     /// gdb sees the process stopped, or is about to.
@@ -381,7 +380,10 @@ impl Tracer {
             .filter(|t| t.at_signal && !t.dead)
             .ok_or(EINVAL)?;
         let end = offset.checked_add(data.len()).ok_or(EINVAL)?;
-        t.siginfo.get_mut(offset..end).ok_or(EINVAL)?.copy_from_slice(data);
+        t.siginfo
+            .get_mut(offset..end)
+            .ok_or(EINVAL)?
+            .copy_from_slice(data);
         t.siginfo_written = true;
         Ok(())
     }

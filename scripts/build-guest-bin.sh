@@ -8,10 +8,21 @@ source "$(dirname "$0")/lib.sh"
 
 bin=$UG_CACHE/guest-bin
 mkdir -p "$bin"
+# lib*.c are shared libraries, built first; a program names those it
+# uses in a "// link: -lNAME" line.
+for src in "$UG_ROOT"/tests/guest/progs/lib*.c; do
+	[ -e "$src" ] || continue
+	lib=$bin/$(basename "$src" .c).so
+	[ "$lib" -nt "$src" ] && continue
+	gcc -g -O0 -Wall -Werror -fPIC -shared -o "$lib" "$src" ||
+		ug_die "could not build guest library $src"
+done
 for src in "$UG_ROOT"/tests/guest/progs/*.c; do
 	[ -e "$src" ] || continue
+	case $(basename "$src") in lib*) continue ;; esac
 	exe=$bin/$(basename "$src" .c)
 	[ "$exe" -nt "$src" ] && continue
-	gcc -g -O0 -Wall -Werror -pthread -o "$exe" "$src" ||
+	libs=$(sed -n 's|^// link: ||p' "$src")
+	gcc -g -O0 -Wall -Werror -pthread -o "$exe" "$src" -L"$bin" -Wl,-rpath,"$bin" $libs ||
 		ug_die "could not build guest program $src"
 done

@@ -15,6 +15,10 @@
 //!   and [`FEATURES`] is added to the crate's `qSupported` reply so that
 //!   gdb sends them.
 //!
+//! Fork, vfork and exec events ([`crate::process_events`]), thread-local
+//! variables ([`crate::tls`]) and the shared library list
+//! ([`crate::libraries_svr4`]) have modules of their own.
+//!
 //! Everything else goes to the crate unchanged.
 
 /// What the stub supports beyond the crate, for the `qSupported` reply.
@@ -280,13 +284,29 @@ fn pass_signals(list: &[u8]) -> Option<u64> {
 }
 
 /// `n` in lowercase hex, without leading zeroes, written into `buf`.
-pub fn hex(n: u32, buf: &mut [u8; 8]) -> &[u8] {
+pub fn hex_u64(n: u64, buf: &mut [u8; 16]) -> &[u8] {
     let mut w = Writer { out: buf, len: 0 };
-    // Eight digits always fit.
+    // Sixteen digits always fit.
     let _ = w.put_hex(n);
     let len = w.len;
     &buf[..len]
 }
+
+/// `prefix` and then `bytes` hex-encoded, written into `out`; returns the
+/// length, `None` if it does not fit.
+pub fn hex_encode(prefix: &[u8], bytes: &[u8], out: &mut [u8]) -> Option<usize> {
+    let mut w = Writer { out, len: 0 };
+    w.put(prefix)?;
+    for &b in bytes {
+        w.put(&[
+            HEX_DIGITS[usize::from(b >> 4)],
+            HEX_DIGITS[usize::from(b & 15)],
+        ])?;
+    }
+    Some(w.len)
+}
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 fn parse_hex(digits: &[u8]) -> Option<usize> {
     if digits.is_empty() {
@@ -311,9 +331,9 @@ impl Writer<'_> {
         Some(())
     }
 
-    fn put_hex(&mut self, n: u32) -> Option<()> {
-        let digits = b"0123456789abcdef";
-        let mut text = [0u8; 8];
+    fn put_hex(&mut self, n: u64) -> Option<()> {
+        let digits = HEX_DIGITS;
+        let mut text = [0u8; 16];
         let mut i = text.len();
         let mut n = n;
         loop {
@@ -362,9 +382,9 @@ pub fn threads_xml<'n>(
     w.put(b"<?xml version=\"1.0\"?>\n<threads>\n")?;
     for (tid, name) in threads {
         w.put(b"<thread id=\"p")?;
-        w.put_hex(pid)?;
+        w.put_hex(pid.into())?;
         w.put(b".")?;
-        w.put_hex(tid)?;
+        w.put_hex(tid.into())?;
         w.put(b"\" name=\"")?;
         w.put_escaped(name)?;
         w.put(b"\"/>\n")?;
@@ -489,10 +509,14 @@ mod tests {
             panic!("not a siginfo write");
         };
         assert_eq!((offset, &data[..len]), (8, &b"ab}c"[..]));
-        let mut digits = [0u8; 8];
-        assert_eq!(hex(0x80, &mut digits), b"80");
-        assert_eq!(hex(0, &mut digits), b"0");
-        assert_eq!(hex(u32::MAX, &mut digits), b"ffffffff");
+        let mut long = [0u8; 16];
+        assert_eq!(hex_u64(u64::MAX, &mut long), b"ffffffffffffffff");
+        assert_eq!(hex_u64(0x7f00_0000_1010, &mut long), b"7f0000001010");
+        assert_eq!(hex_u64(0, &mut long), b"0");
+        let mut out = [0u8; 12];
+        assert_eq!(hex_encode(b"q:", b"ab", &mut out), Some(6));
+        assert_eq!(&out[..6], b"q:6162");
+        assert_eq!(hex_encode(b"q:", b"abcdef", &mut out), None);
         let full = [b'x'; SIGINFO_SIZE];
         let mut body = b"qXfer:siginfo:write::0:".to_vec();
         body.extend_from_slice(&full);

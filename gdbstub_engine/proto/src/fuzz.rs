@@ -27,6 +27,9 @@
 //!   size the stub advertises and reads each reply, no reply outgrows
 //!   the output buffer.
 //!
+//! A second test feeds generated bodies of the packets answered in front
+//! of the crate (`extensions`, `process_events`, `tls`) to their parsers.
+//!
 //! The generator is a fixed-seed PRNG, so every run tests the same
 //! inputs and a failure can be reproduced: it reports its shape, seed and
 //! case index, and the ignored test `replay_from_env` re-runs that one
@@ -1592,4 +1595,54 @@ fn the_generator_is_reproducible() {
     let other = Shape::Sessions.generate(&mut Rng::for_case(1, 3)).input;
     assert_eq!(first, again);
     assert_ne!(first, other);
+}
+
+/// The packets answered in front of the crate, as the start of a body.
+const EXTENSION_PREFIXES: &str = "qXfer:threads:read:: qXfer:siginfo:read:: \
+    qXfer:siginfo:write:: QPassSignals: QProgramSignals: qSymbol: qSymbol:: \
+    qGetTLSAddr: D; Hg Hgp qSupported:";
+
+#[test]
+fn extension_parsers_take_any_body() {
+    use crate::{extensions, process_events, tls};
+    let mut symbols = tls::Symbols::default();
+    for index in 0..4000 {
+        let mut rng = Rng::for_case(0xe7_5eed, index);
+        let limits = Limits {
+            packet_size: 256,
+            wild: rng.one_in(2),
+        };
+        let mut body = rng.pick_word(EXTENSION_PREFIXES).to_vec();
+        for _ in 0..rng.below(4) {
+            match rng.below(5) {
+                0 => push_number(&mut rng, &mut body, limits),
+                1 => push_thread_id(&mut rng, &mut body, limits),
+                2 => {
+                    let len = rng.below(140);
+                    push_binary(&mut rng, &mut body, len, limits);
+                }
+                3 => body.push(*rng.pick(b",:;.")),
+                _ => body.extend_from_slice(rng.pick_bytes(&[
+                    &b"fork-events+"[..],
+                    b"5f7468726561645f64625f647476",
+                    b"0,80",
+                ])),
+            }
+        }
+        if let Some(extensions::Request::SiginfoWrite { offset, len, .. }) =
+            extensions::request(&body)
+        {
+            assert!(offset + len <= extensions::SIGINFO_SIZE, "{body:?}");
+        }
+        let _ = extensions::selected_thread(&body);
+        let _ = process_events::ProcessEvents::offered_by(&body);
+        if let Some(pid) = process_events::detach_pid(&body) {
+            assert!(pid != 0 && pid <= i32::MAX as u32, "{body:?}");
+        }
+        let _ = process_events::selected_process(&body);
+        if let Some(request) = tls::tls_request(&body) {
+            assert!(request.tid != 0, "{body:?}");
+        }
+        let _ = symbols.step(&body);
+    }
 }

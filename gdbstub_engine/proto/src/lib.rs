@@ -15,7 +15,9 @@ pub mod conn;
 pub mod extensions;
 #[cfg(test)]
 mod fuzz;
+pub mod libraries_svr4;
 pub mod process_events;
 pub mod selftest;
 pub mod signals;
 pub mod syscall_filter;
+pub mod tls;
