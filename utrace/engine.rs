@@ -27,6 +27,15 @@ pub struct SyscallEntry {
     pub abort: bool,
 }
 
+/// A job control report: what happens to the thread's group stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobControl {
+    /// The thread is about to stop with its thread group (a stop signal).
+    Stopped,
+    /// A SIGCONT woke the thread from its group stop.
+    Continued,
+}
+
 /// The callbacks of an engine. Each runs in the traced thread's context,
 /// with no lock held, and may sleep briefly; to make the thread wait, return
 /// [`Action::Stop`] and resume it later with [`crate::control`].
@@ -84,6 +93,13 @@ pub trait EngineOps: Send + Sync {
     /// The thread exec'd; it was `old_pid` before (a non-leader thread
     /// takes the leader's pid when it execs).
     fn report_exec(&self, _engine: &Engine, _old_pid: i32) -> Action {
+        Action::Resume
+    }
+
+    /// The thread is about to take part in a group stop, or a SIGCONT
+    /// ended the one it was in (see [`JobControl`]). A stop the engine
+    /// asks for comes first; a SIGCONT meanwhile cancels the group stop.
+    fn report_jctl(&self, _engine: &Engine, _kind: JobControl) -> Action {
         Action::Resume
     }
 

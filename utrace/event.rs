@@ -39,6 +39,8 @@ impl Events {
     pub const SIGNAL_TERM: Events = Events::bit(bindings::utrace_event_UTRACE_EVENT_SIGNAL_TERM);
     /// A signal whose default action, in force, is to dump core.
     pub const SIGNAL_CORE: Events = Events::bit(bindings::utrace_event_UTRACE_EVENT_SIGNAL_CORE);
+    /// The thread joins a group stop, or a SIGCONT ends it.
+    pub const JCTL: Events = Events::bit(bindings::utrace_event_UTRACE_EVENT_JCTL);
     /// Every kind of signal.
     pub const ALL_SIGNALS: Events = Events(
         Self::SIGNAL.0
@@ -57,7 +59,8 @@ impl Events {
             | Self::DEATH.0
             | Self::SYSCALL_ENTRY.0
             | Self::SYSCALL_EXIT.0
-            | Self::ALL_SIGNALS.0,
+            | Self::ALL_SIGNALS.0
+            | Self::JCTL.0,
     );
     /// Set in `task->utrace_flags` while any engine is attached.
     pub(crate) const ATTACHED: Events = Events::bit(bindings::utrace_event_UTRACE_ATTACHED);

@@ -26,5 +26,6 @@ void utrace_set_syscall_work(struct task_struct *task, bool on);
 /* Rust, called by the signal hook in signal_hook.c. */
 int utrace_signal_callbacks(int signr, struct kernel_siginfo *info,
 			    unsigned int kind);
+void utrace_jctl_callbacks(bool continued);
 
 #endif /* _UTRACE_HELPERS_H */

@@ -3,7 +3,7 @@
 //! The C ABI: what the hook call sites in `include/linux/utrace.h` call.
 //! Each function only forwards to the core.
 
-use crate::{report, signal, task_state, Events};
+use crate::{report, signal, task_state, Events, JobControl};
 use kernel::bindings;
 
 /// System call entry of the current task; true skips the system call.
@@ -59,6 +59,18 @@ extern "C" fn utrace_signal_callbacks(
     // SAFETY: signal_hook.c calls this from get_signal(), without siglock,
     // with the dequeued siginfo.
     unsafe { signal::signal(signr, info, Events::from_bits(kind)) }
+}
+
+/// The current task is about to take part in a group stop, or, if
+/// `continued`, a SIGCONT ended it.
+#[no_mangle]
+extern "C" fn utrace_jctl_callbacks(continued: bool) {
+    let kind = if continued {
+        JobControl::Continued
+    } else {
+        JobControl::Stopped
+    };
+    report::jctl(kind)
 }
 
 /// The current task created `child`, which has not been woken yet.

@@ -30,6 +30,6 @@ pub use control::{
     barrier, control, finish_examine, is_stopped, prepare_examine, set_events, wake_up_on_stop,
     Examine,
 };
-pub use engine::{Engine, EngineOps, StopWaiter, SyscallEntry, UserRegs};
+pub use engine::{Engine, EngineOps, JobControl, StopWaiter, SyscallEntry, UserRegs};
 pub use event::Events;
 pub use signal::SignalReport;

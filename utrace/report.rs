@@ -6,7 +6,7 @@
 use crate::engine::{Engine, SyscallEntry, UserRegs};
 use crate::ffi;
 use crate::task_state::{remove_engine, State, Utrace};
-use crate::{Action, Events};
+use crate::{Action, Events, JobControl};
 use core::ptr;
 use kernel::bindings;
 use kernel::prelude::*;
@@ -306,6 +306,18 @@ pub(crate) fn vfork_done(child_pid: i32) {
     };
     report_pass(task, utrace, Events::CLONE, false, |engine| {
         engine.ops().report_vfork_done(engine, child_pid)
+    });
+    finish_report(task, utrace);
+}
+
+/// Reports that the current task is about to take part in a group stop,
+/// or that a SIGCONT ended it; a stop engines ask for happens first.
+pub(crate) fn jctl(kind: JobControl) {
+    let Some((task, utrace)) = current_state() else {
+        return;
+    };
+    report_pass(task, utrace, Events::JCTL, false, |engine| {
+        engine.ops().report_jctl(engine, kind)
     });
     finish_report(task, utrace);
 }

@@ -74,3 +74,34 @@ int utrace_report_signal(int signr, struct kernel_siginfo *info,
 	}
 	return signr;
 }
+
+/**
+ * utrace_report_jctl_stop - engines see the task about to join a group stop
+ *
+ * Called from do_signal_stop() with siglock held, which is dropped while
+ * engines run (and while the task stops for them).
+ *
+ * Return: whether the task still takes part in the group stop; false if a
+ * SIGCONT or SIGKILL ended it meanwhile.
+ */
+bool utrace_report_jctl_stop(void)
+{
+	struct sighand_struct *sighand = current->sighand;
+
+	spin_unlock_irq(&sighand->siglock);
+	utrace_jctl_callbacks(false);
+	spin_lock_irq(&sighand->siglock);
+	return current->jobctl & JOBCTL_STOP_PENDING;
+}
+
+/**
+ * utrace_report_jctl_continued - engines see the task leave a group stop
+ *
+ * Called without locks by a task woken from its group stop. A task woken
+ * by SIGKILL is not continued, and only its death is reported.
+ */
+void utrace_report_jctl_continued(void)
+{
+	if (!fatal_signal_pending(current))
+		utrace_jctl_callbacks(true);
+}

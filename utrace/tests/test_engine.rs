@@ -42,7 +42,8 @@ use kernel::sync::Arc;
 use kernel::task::Task;
 use kernel::types::ARef;
 use utrace::{
-    Action, AttachMode, Engine, EngineOps, Events, SignalReport, StopWaiter, SyscallEntry, UserRegs,
+    Action, AttachMode, Engine, EngineOps, Events, JobControl, SignalReport, StopWaiter,
+    SyscallEntry, UserRegs,
 };
 
 // `task_struct` only crosses by pointer.
@@ -73,9 +74,11 @@ enum Counter {
     Signal,
     Clone,
     Exec,
+    JctlStopped,
+    JctlContinued,
 }
 
-const COUNTERS: usize = 9;
+const COUNTERS: usize = 11;
 /// `signal ID keep`: leave signals alone; `ignore`: discard them.
 const SIGNAL_KEEP: i32 = -1;
 const SIGNAL_IGNORE: i32 = 0;
@@ -86,8 +89,8 @@ struct TestOps {
     counts: [AtomicU32; COUNTERS],
     death_seq: AtomicU32,
     reap_seq: AtomicU32,
-    /// What the quiesce, syscall entry, syscall exit, exit, signal, clone
-    /// and exec callbacks return.
+    /// What the quiesce, syscall entry, syscall exit, exit, signal, clone,
+    /// exec and job control callbacks return.
     answers: [AtomicU8; ANSWERS],
     abort_nr: AtomicI64,
     exit_code: AtomicI64,
@@ -104,7 +107,7 @@ struct TestOps {
     child: AtomicPtr<Entry>,
 }
 
-const ANSWERS: usize = 7;
+const ANSWERS: usize = 8;
 
 impl TestOps {
     fn new() -> Result<Self> {
@@ -239,6 +242,14 @@ impl EngineOps for TestOps {
             }
         }
         self.answer(5)
+    }
+
+    fn report_jctl(&self, _engine: &Engine, kind: JobControl) -> Action {
+        self.count(match kind {
+            JobControl::Stopped => Counter::JctlStopped,
+            JobControl::Continued => Counter::JctlContinued,
+        });
+        self.answer(7)
     }
 
     fn report_exec(&self, _engine: &Engine, old_pid: i32) -> Action {
@@ -377,6 +388,7 @@ fn parse_events(word: &str) -> Result<Events> {
                 "exit" => Events::EXIT,
                 "death" => Events::DEATH,
                 "reap" => Events::REAP,
+                "jctl" => Events::JCTL,
                 _ => return Err(EINVAL),
             };
     }
@@ -392,6 +404,7 @@ fn answer_slot(word: &str) -> Result<usize> {
         "signal" => 4,
         "clone" => 5,
         "exec" => 6,
+        "jctl" => 7,
         _ => return Err(EINVAL),
     })
 }
@@ -516,7 +529,7 @@ fn run(reg: &mut Registry, line: &str, out: &mut Reply<'_>) -> Result {
             let c = |k: Counter| e.ops.counts[k as usize].load(Ordering::Relaxed);
             let _ = write!(
                 out,
-                "quiesce={} entry={} sysexit={} exit={} death={} reap={} death_seq={} reap_seq={} detached={} signal={} signo={} clone={} exec={} old_pid={} woken_stopped={} woken_running={}",
+                "quiesce={} entry={} sysexit={} exit={} death={} reap={} death_seq={} reap_seq={} detached={} signal={} signo={} clone={} exec={} old_pid={} woken_stopped={} woken_running={} jctl_stopped={} jctl_continued={}",
                 c(Counter::Quiesce),
                 c(Counter::Entry),
                 c(Counter::SyscallExit),
@@ -533,6 +546,8 @@ fn run(reg: &mut Registry, line: &str, out: &mut Reply<'_>) -> Result {
                 e.ops.old_pid.load(Ordering::Relaxed),
                 e.ops.woken_stopped.load(Ordering::Relaxed),
                 e.ops.woken_running.load(Ordering::Relaxed),
+                c(Counter::JctlStopped),
+                c(Counter::JctlContinued),
             );
             return Ok(());
         }
