@@ -24,8 +24,17 @@ int utrace_queue_report(struct task_struct *task, struct callback_head *work,
 void utrace_set_syscall_work(struct task_struct *task, bool on);
 
 /* Rust, called by the signal hook in signal_hook.c. */
+/* What utrace_signal_callbacks() says of the signal's action. */
+enum utrace_forced {
+	UTRACE_FORCE_NONE,
+	UTRACE_FORCE_TERMINATE,
+	UTRACE_FORCE_CORE,
+	UTRACE_FORCE_STOP,
+	UTRACE_FORCE_TSTP,
+};
+
 int utrace_signal_callbacks(int signr, struct kernel_siginfo *info,
-			    unsigned int kind);
+			    unsigned int kind, int *forced);
 void utrace_jctl_callbacks(bool continued);
 
 #endif /* _UTRACE_HELPERS_H */

@@ -49,16 +49,23 @@ extern "C" fn utrace_free_task(task: *mut bindings::task_struct) {
 }
 
 /// The current task dequeued `signr`, of kind `kind` (an event bit);
-/// returns the signal to act on, 0 for none.
+/// returns the signal to act on, 0 for none, and sets `*forced` to the
+/// default action an engine forced (`enum utrace_forced`).
 #[no_mangle]
 extern "C" fn utrace_signal_callbacks(
     signr: core::ffi::c_int,
     info: *mut bindings::kernel_siginfo,
     kind: core::ffi::c_uint,
+    forced: *mut core::ffi::c_int,
 ) -> core::ffi::c_int {
     // SAFETY: signal_hook.c calls this from get_signal(), without siglock,
     // with the dequeued siginfo.
-    unsafe { signal::signal(signr, info, Events::from_bits(kind)) }
+    let (signr, action) = unsafe { signal::signal(signr, info, Events::from_bits(kind)) };
+    if let Some(action) = action {
+        // SAFETY: `forced` points at the caller's int.
+        unsafe { *forced = action as core::ffi::c_int };
+    }
+    signr
 }
 
 /// The current task is about to take part in a group stop, or, if

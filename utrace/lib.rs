@@ -32,4 +32,4 @@ pub use control::{
 };
 pub use engine::{Engine, EngineOps, JobControl, StopWaiter, SyscallEntry, UserRegs};
 pub use event::Events;
-pub use signal::SignalReport;
+pub use signal::{DefaultAction, SignalReport};

@@ -8,15 +8,35 @@ use crate::report::{current_state, finish_report, report_again, report_pass};
 use crate::Events;
 use kernel::bindings;
 
+/// A default action an engine can force on a signal, whatever handler
+/// the thread installed for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(i32)]
+pub enum DefaultAction {
+    /// Terminate the process (as SIGKILL does, if the signal's own
+    /// default is not to terminate).
+    Terminate = 1,
+    /// Dump core and terminate (as SIGQUIT, if need be).
+    CoreDump = 2,
+    /// Stop the thread group (as SIGSTOP, if need be).
+    Stop = 3,
+    /// Stop the thread group unless its process group is orphaned (as
+    /// SIGTSTP, if need be).
+    Tstp = 4,
+}
+// The values are those of `enum utrace_forced` in helpers.h.
+
 /// A signal the thread is about to act on, as its engines see it.
 ///
 /// Engines are called in attach order; each sees the choices of those
 /// before it. The kernel then acts on [`SignalReport::signr`] (0: none)
-/// with the possibly rewritten siginfo.
+/// with the possibly rewritten siginfo: as the thread would, or with the
+/// default action an engine forced.
 pub struct SignalReport<'a> {
     signr: i32,
     kind: Events,
     ignored: bool,
+    forced: Option<DefaultAction>,
     info: &'a mut bindings::kernel_siginfo,
 }
 
@@ -47,6 +67,21 @@ impl SignalReport<'_> {
     /// Discards the signal: the thread never sees it.
     pub fn ignore(&mut self) {
         self.ignored = true;
+        self.forced = None;
+    }
+
+    /// Makes the signal take `action`, whatever the thread's handler; the
+    /// signal number changes to one whose default is `action` if its own
+    /// default is another. Delivering or ignoring the signal afterwards
+    /// undoes this.
+    pub fn force(&mut self, action: DefaultAction) {
+        self.forced = Some(action);
+        self.ignored = false;
+    }
+
+    /// The default action an engine forced, if any.
+    pub fn forced(&self) -> Option<DefaultAction> {
+        self.forced
     }
 
     /// Delivers `signr` instead (the kernel makes a fresh SI_USER siginfo
@@ -56,24 +91,31 @@ impl SignalReport<'_> {
         let valid = (1..=bindings::_NSIG as i32).contains(&signr);
         self.signr = if valid { signr } else { 0 };
         self.ignored = !valid;
+        self.forced = None;
     }
 }
 
 /// Reports signal `signr` to the engines that want signals of `kind`;
-/// returns the signal the kernel acts on, 0 for none.
+/// returns the signal the kernel acts on (0 for none) and the default
+/// action an engine forced.
 ///
 /// # Safety
 ///
 /// Must be called by the current task from get_signal(), without siglock,
 /// with `info` its dequeued siginfo.
-pub(crate) unsafe fn signal(signr: i32, info: *mut bindings::kernel_siginfo, kind: Events) -> i32 {
+pub(crate) unsafe fn signal(
+    signr: i32,
+    info: *mut bindings::kernel_siginfo,
+    kind: Events,
+) -> (i32, Option<DefaultAction>) {
     let Some((task, utrace)) = current_state() else {
-        return signr;
+        return (signr, None);
     };
     let mut report = SignalReport {
         signr,
         kind,
         ignored: false,
+        forced: None,
         // SAFETY: get_signal() owns the siginfo for the whole report.
         info: unsafe { &mut *info },
     };
@@ -86,8 +128,8 @@ pub(crate) unsafe fn signal(signr: i32, info: *mut bindings::kernel_siginfo, kin
         engine.ops().report_signal_resume(engine, &mut report)
     });
     if report.ignored {
-        0
+        (0, None)
     } else {
-        report.signr
+        (report.signr, report.forced)
     }
 }

@@ -42,8 +42,8 @@ use kernel::sync::Arc;
 use kernel::task::Task;
 use kernel::types::ARef;
 use utrace::{
-    Action, AttachMode, Engine, EngineOps, Events, JobControl, SignalReport, StopWaiter,
-    SyscallEntry, UserRegs,
+    Action, AttachMode, DefaultAction, Engine, EngineOps, Events, JobControl, SignalReport,
+    StopWaiter, SyscallEntry, UserRegs,
 };
 
 // `task_struct` only crosses by pointer.
@@ -79,9 +79,23 @@ enum Counter {
 }
 
 const COUNTERS: usize = 11;
-/// `signal ID keep`: leave signals alone; `ignore`: discard them.
+/// `signal ID keep`: leave signals alone; `ignore`: discard them;
+/// `force ACTION`: force a default action, kept as `SIGNAL_FORCE - action`.
 const SIGNAL_KEEP: i32 = -1;
 const SIGNAL_IGNORE: i32 = 0;
+const SIGNAL_FORCE: i32 = -10;
+
+/// The default action a `signal ID force ACTION` mode forces, if it is one.
+fn forced_action(mode: i32) -> Option<DefaultAction> {
+    [
+        DefaultAction::Terminate,
+        DefaultAction::CoreDump,
+        DefaultAction::Stop,
+        DefaultAction::Tstp,
+    ]
+    .into_iter()
+    .find(|&action| mode == SIGNAL_FORCE - action as i32)
+}
 const NO_ABORT: i64 = -1;
 const KEEP_CODE: i64 = i64::MIN;
 
@@ -228,7 +242,10 @@ impl EngineOps for TestOps {
         match self.signal_mode.load(Ordering::Relaxed) {
             SIGNAL_KEEP => {}
             SIGNAL_IGNORE => signal.ignore(),
-            signr => signal.deliver(signr),
+            mode => match forced_action(mode) {
+                Some(action) => signal.force(action),
+                None => signal.deliver(mode),
+            },
         }
     }
 
@@ -501,6 +518,13 @@ fn run(reg: &mut Registry, line: &str, out: &mut Reply<'_>) -> Result {
             let mode = match words.next().ok_or(EINVAL)? {
                 "keep" => SIGNAL_KEEP,
                 "ignore" => SIGNAL_IGNORE,
+                "force" => match words.next().ok_or(EINVAL)? {
+                    "terminate" => SIGNAL_FORCE - DefaultAction::Terminate as i32,
+                    "core" => SIGNAL_FORCE - DefaultAction::CoreDump as i32,
+                    "stop" => SIGNAL_FORCE - DefaultAction::Stop as i32,
+                    "tstp" => SIGNAL_FORCE - DefaultAction::Tstp as i32,
+                    _ => return Err(EINVAL),
+                },
                 n => n.parse().map_err(|_| EINVAL)?,
             };
             e.ops.signal_mode.store(mode, Ordering::Relaxed);
