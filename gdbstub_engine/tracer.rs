@@ -782,6 +782,22 @@ impl EngineOps for Tracer {
         self.stop_for(&task, engine, Event::Signal(signr))
     }
 
+    /// A thread gdb steps took a signal into its handler: it stops at the
+    /// handler's first instruction, as under ptrace, and gdb goes on
+    /// stepping from there if it likes.
+    fn report_signal_handler(&self, engine: &Engine) -> Action {
+        let task = current();
+        let stepping = self
+            .threads
+            .lock()
+            .current(engine)
+            .is_some_and(|t| t.run.steps());
+        if stepping {
+            return self.stop_for(&task, engine, Event::Step);
+        }
+        self.carry_on(&task, engine)
+    }
+
     /// The thread leaves a signal stop: it gets the signal gdb resumed it
     /// with, which may be another one or none.
     fn report_signal_resume(&self, engine: &Engine, signal: &mut SignalReport<'_>) {

@@ -96,6 +96,13 @@ pub trait EngineOps: Send + Sync {
         Action::Resume
     }
 
+    /// The thread is about to run a signal handler: its frame is set up
+    /// and the handler's first instruction comes next. A stepping engine
+    /// stops here, or steps on into the handler.
+    fn report_signal_handler(&self, _engine: &Engine) -> Action {
+        Action::Resume
+    }
+
     /// The thread is about to take part in a group stop, or a SIGCONT
     /// ended the one it was in (see [`JobControl`]). A stop the engine
     /// asks for comes first; a SIGCONT meanwhile cancels the group stop.

@@ -68,6 +68,13 @@ extern "C" fn utrace_signal_callbacks(
     signr
 }
 
+/// The current task is about to run a signal handler, its frame set up;
+/// if `stepping`, the architecture turned its single-stepping off.
+#[no_mangle]
+extern "C" fn utrace_report_signal_handler(stepping: bool) {
+    report::signal_handler(stepping)
+}
+
 /// The current task is about to take part in a group stop, or, if
 /// `continued`, a SIGCONT ended it.
 #[no_mangle]

@@ -5,7 +5,7 @@
 
 use crate::engine::{Engine, SyscallEntry, UserRegs};
 use crate::ffi;
-use crate::task_state::{remove_engine, State, Utrace};
+use crate::task_state::{remove_engine, State, Step, Utrace};
 use crate::{Action, Events, JobControl};
 use core::ptr;
 use kernel::bindings;
@@ -306,6 +306,22 @@ pub(crate) fn vfork_done(child_pid: i32) {
     };
     report_pass(task, utrace, Events::CLONE, false, |engine| {
         engine.ops().report_vfork_done(engine, child_pid)
+    });
+    finish_report(task, utrace);
+}
+
+/// Reports that the current task is about to run a signal handler, with
+/// its frame set up. If `stepping`, the architecture turned stepping off
+/// to set the frame up; it is armed again if an engine still steps.
+pub(crate) fn signal_handler(stepping: bool) {
+    let Some((task, utrace)) = current_state() else {
+        return;
+    };
+    if stepping {
+        utrace.state.lock().stepping = Step::None;
+    }
+    report_pass(task, utrace, Events::SIGNAL, false, |engine| {
+        engine.ops().report_signal_handler(engine)
     });
     finish_report(task, utrace);
 }

@@ -76,9 +76,10 @@ enum Counter {
     Exec,
     JctlStopped,
     JctlContinued,
+    Handler,
 }
 
-const COUNTERS: usize = 11;
+const COUNTERS: usize = 12;
 /// `signal ID keep`: leave signals alone; `ignore`: discard them;
 /// `force ACTION`: force a default action, kept as `SIGNAL_FORCE - action`.
 const SIGNAL_KEEP: i32 = -1;
@@ -104,7 +105,7 @@ struct TestOps {
     death_seq: AtomicU32,
     reap_seq: AtomicU32,
     /// What the quiesce, syscall entry, syscall exit, exit, signal, clone,
-    /// exec and job control callbacks return.
+    /// exec, job control and signal handler callbacks return.
     answers: [AtomicU8; ANSWERS],
     abort_nr: AtomicI64,
     exit_code: AtomicI64,
@@ -121,7 +122,7 @@ struct TestOps {
     child: AtomicPtr<Entry>,
 }
 
-const ANSWERS: usize = 8;
+const ANSWERS: usize = 9;
 
 impl TestOps {
     fn new() -> Result<Self> {
@@ -259,6 +260,11 @@ impl EngineOps for TestOps {
             }
         }
         self.answer(5)
+    }
+
+    fn report_signal_handler(&self, _engine: &Engine) -> Action {
+        self.count(Counter::Handler);
+        self.answer(8)
     }
 
     fn report_jctl(&self, _engine: &Engine, kind: JobControl) -> Action {
@@ -422,6 +428,7 @@ fn answer_slot(word: &str) -> Result<usize> {
         "clone" => 5,
         "exec" => 6,
         "jctl" => 7,
+        "handler" => 8,
         _ => return Err(EINVAL),
     })
 }
@@ -553,7 +560,7 @@ fn run(reg: &mut Registry, line: &str, out: &mut Reply<'_>) -> Result {
             let c = |k: Counter| e.ops.counts[k as usize].load(Ordering::Relaxed);
             let _ = write!(
                 out,
-                "quiesce={} entry={} sysexit={} exit={} death={} reap={} death_seq={} reap_seq={} detached={} signal={} signo={} clone={} exec={} old_pid={} woken_stopped={} woken_running={} jctl_stopped={} jctl_continued={}",
+                "quiesce={} entry={} sysexit={} exit={} death={} reap={} death_seq={} reap_seq={} detached={} signal={} signo={} clone={} exec={} old_pid={} woken_stopped={} woken_running={} jctl_stopped={} jctl_continued={} handler={}",
                 c(Counter::Quiesce),
                 c(Counter::Entry),
                 c(Counter::SyscallExit),
@@ -572,6 +579,7 @@ fn run(reg: &mut Registry, line: &str, out: &mut Reply<'_>) -> Result {
                 e.ops.woken_running.load(Ordering::Relaxed),
                 c(Counter::JctlStopped),
                 c(Counter::JctlContinued),
+                c(Counter::Handler),
             );
             return Ok(());
         }

@@ -4,7 +4,8 @@
 # thread the signal went to, its number, its code and who sent it; kill
 # ends the process. A rewritten $_siginfo (qXfer:siginfo:write) is what
 # the program's SA_SIGINFO handler gets. The same sessions through
-# gdbserver print the same.
+# gdbserver print the same. stepi with a signal pending stops on the
+# handler's first instruction.
 # The signal goes to the worker thread with tgkill: a process-wide kill
 # may be taken by any thread, so the outputs could not be compared.
 . "$(dirname "$0")/../gdb-lib.sh"
@@ -28,6 +29,12 @@ rewrite() {
 	rewrite=(-ex "shell $(tgkill $1 $1 12)" -ex continue
 		-ex 'set $_siginfo._sifields._kill.si_pid = 4242' -ex 'break on_usr2' -ex continue
 		-ex 'print info->_sifields._kill.si_pid' -ex detach)
+}
+
+# step_in PID: a session that steps into the SIGUSR2 handler.
+step_in() {
+	step_in=(-ex "shell $(tgkill $1 $1 12)" -ex continue -ex stepi
+		-ex 'print $pc == (long)&on_usr2' -ex 'print usr2_pid' -ex detach)
 }
 
 start_target 1
@@ -62,4 +69,16 @@ run_gdbserver $pid "$BIN/gdb_target" "${rewrite[@]}"
 expect_same_as_gdbserver '^(Thread [0-9]+ "[^"]*" (received|hit)|\$[0-9])'
 kill -9 $pid 2>/dev/null
 
+# stepi with a signal pending stops on the handler's first instruction.
+start_target 1
+step_in $pid
+run_gdb $pid "$BIN/gdb_target" "${step_in[@]}"
+expect_out '^\$1 = 1$'
+expect_out '^\$2 = 0$'
+kill -9 $pid 2>/dev/null
+start_target 1
+step_in $pid
+run_gdbserver $pid "$BIN/gdb_target" "${step_in[@]}"
+expect_same_as_gdbserver '^(Thread [0-9]+ "[^"]*" received|\$[0-9])'
+kill -9 $pid 2>/dev/null
 true
