@@ -130,11 +130,14 @@ def rules(meta, srcdir):
             dep = pkgs[d["pkg"]]
             dname = names[d["pkg"]]
             if "proc-macro" in lib_target(dep)["kind"]:
-                path = f"$(obj)/crates/lib{dname}.so"
+                path = prereq = f"$(obj)/crates/lib{dname}.so"
             else:
+                # The metadata's rule has no recipe, so make misses its
+                # changes: depend on the object written with it.
                 path = f"$(obj)/crates/lib{dname}.rmeta"
+                prereq = f"$(obj)/crates/{dname}.o"
             externs.append(f"--extern {d['name']}={path}")
-            prereqs.append(path)
+            prereqs.append(prereq)
         flags = [f"--edition={target['edition']}", *cfgs, *externs]
         if not ours:
             flags.append("--cap-lints=allow")
