@@ -408,9 +408,9 @@ impl Tracer {
     /// Has fork, vfork and exec stop the process for gdb, as `events`
     /// says gdb handles them.
     pub(crate) fn set_process_events(&self, events: ProcessEvents) {
-        let bits = u8::from(events.fork) * FORK_EVENTS
-            | u8::from(events.vfork) * VFORK_EVENTS
-            | u8::from(events.exec) * EXEC_EVENTS;
+        let bits = (u8::from(events.fork) * FORK_EVENTS)
+            | (u8::from(events.vfork) * VFORK_EVENTS)
+            | (u8::from(events.exec) * EXEC_EVENTS);
         self.process_events.store(bits, Ordering::Relaxed);
     }
 

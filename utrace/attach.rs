@@ -15,10 +15,10 @@ use kernel::task::Task;
 pub enum AttachMode {
     /// Attach a new engine, whatever is there.
     Create,
-    /// Attach a new engine unless one with the same ops object is there
-    /// (`EEXIST`).
+    /// Attach a new engine unless one with the same identity is there
+    /// (`EEXIST`); see [`crate::EngineOps::identity`].
     Exclusive,
-    /// Return the attached engine with the same ops object (`ENOENT` if
+    /// Return the attached engine with the same identity (`ENOENT` if
     /// there is none).
     Lookup,
 }
@@ -57,7 +57,7 @@ pub fn attach(task: &Task, ops: &Arc<dyn EngineOps>, mode: AttachMode) -> Result
             let existing = state
                 .engines
                 .iter()
-                .find(|e| !e.is_detached() && core::ptr::addr_eq(&**e.ops(), &**ops))
+                .find(|e| !e.is_detached() && e.ops().identity() == ops.identity())
                 .cloned();
             let engine = match (mode, existing, &engine) {
                 (AttachMode::Lookup, Some(e), _) => return Ok(e),

@@ -177,7 +177,7 @@ pub fn is_stopped(task: &Task, engine: &Engine) -> bool {
 
 /// A window in which a stopped task's registers and memory may be read
 /// and written; see [`prepare_examine`].
-pub struct Examine(core::ffi::c_ulong);
+pub struct Examine(pub(crate) core::ffi::c_ulong);
 
 /// Opens an examine window on `task`, stopped for `engine`.
 ///

@@ -43,6 +43,12 @@ pub enum JobControl {
 /// Every callback has a default that asks for nothing; an engine overrides
 /// those of the events it enables with [`crate::set_events`].
 pub trait EngineOps: Send + Sync {
+    /// Who the engine is, for [`crate::AttachMode::Exclusive`] and
+    /// [`crate::AttachMode::Lookup`]: by default the ops object itself.
+    fn identity(&self) -> (usize, usize) {
+        (self as *const Self as *const () as usize, 0)
+    }
+
     /// The thread is at a safe point, before reporting `event` (or with
     /// [`Events::NONE`], on its way back to user mode).
     fn report_quiesce(&self, _engine: &Engine, _event: Events) -> Action {

@@ -15,6 +15,7 @@
 
 pub mod action;
 mod attach;
+mod c_api;
 mod control;
 mod engine;
 pub mod event;

@@ -71,7 +71,7 @@ fn split(addr: u64, len: u64, kind: HwKind, out: &mut [Piece]) -> Result<usize, 
     while at < end {
         let size = [8u64, 4, 2, 1]
             .into_iter()
-            .find(|&s| at.is_multiple_of(s) && s <= end - at)
+            .find(|&s| at % s == 0 && s <= end - at)
             .unwrap_or(1);
         let piece = out.get_mut(n).ok_or(HwError::NoRoom)?;
         *piece = Piece {
