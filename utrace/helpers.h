@@ -31,6 +31,7 @@ enum utrace_forced {
 	UTRACE_FORCE_CORE,
 	UTRACE_FORCE_STOP,
 	UTRACE_FORCE_TSTP,
+	UTRACE_HOLD,		/* back in the queue, to be dequeued again */
 };
 
 int utrace_signal_callbacks(int signr, struct kernel_siginfo *info,

@@ -49,8 +49,8 @@ extern "C" fn utrace_free_task(task: *mut bindings::task_struct) {
 }
 
 /// The current task dequeued `signr`, of kind `kind` (an event bit);
-/// returns the signal to act on, 0 for none, and sets `*forced` to the
-/// default action an engine forced (`enum utrace_forced`).
+/// returns the signal to act on, 0 for none, and sets `*forced` to what
+/// engines chose for it (`enum utrace_forced`).
 #[no_mangle]
 extern "C" fn utrace_signal_callbacks(
     signr: core::ffi::c_int,
@@ -60,11 +60,9 @@ extern "C" fn utrace_signal_callbacks(
 ) -> core::ffi::c_int {
     // SAFETY: signal_hook.c calls this from get_signal(), without siglock,
     // with the dequeued siginfo.
-    let (signr, action) = unsafe { signal::signal(signr, info, Events::from_bits(kind)) };
-    if let Some(action) = action {
-        // SAFETY: `forced` points at the caller's int.
-        unsafe { *forced = action as core::ffi::c_int };
-    }
+    let (signr, choice) = unsafe { signal::signal(signr, info, Events::from_bits(kind)) };
+    // SAFETY: `forced` points at the caller's int.
+    unsafe { *forced = choice };
     signr
 }
 

@@ -37,8 +37,12 @@ pub struct SignalReport<'a> {
     kind: Events,
     ignored: bool,
     forced: Option<DefaultAction>,
+    held: bool,
     info: &'a mut bindings::kernel_siginfo,
 }
+
+/// `enum utrace_forced`'s value for a held signal (see helpers.h).
+const HELD: i32 = 5;
 
 impl SignalReport<'_> {
     /// The signal number the kernel will act on.
@@ -79,6 +83,15 @@ impl SignalReport<'_> {
         self.ignored = false;
     }
 
+    /// Puts the signal back in the queue: the thread dequeues it again at
+    /// once, with whatever the engines changed, and every engine that
+    /// wants it sees it anew (one attached meanwhile, or one that changed
+    /// its events). An engine that holds a signal every time it sees it
+    /// keeps the thread from ever getting past it.
+    pub fn hold(&mut self) {
+        self.held = true;
+    }
+
     /// The default action an engine forced, if any.
     pub fn forced(&self) -> Option<DefaultAction> {
         self.forced
@@ -96,8 +109,9 @@ impl SignalReport<'_> {
 }
 
 /// Reports signal `signr` to the engines that want signals of `kind`;
-/// returns the signal the kernel acts on (0 for none) and the default
-/// action an engine forced.
+/// returns the signal the kernel acts on (0 for none) and what an engine
+/// chose for it, as an `enum utrace_forced` value: a default action, or
+/// [`HELD`].
 ///
 /// # Safety
 ///
@@ -107,15 +121,16 @@ pub(crate) unsafe fn signal(
     signr: i32,
     info: *mut bindings::kernel_siginfo,
     kind: Events,
-) -> (i32, Option<DefaultAction>) {
+) -> (i32, i32) {
     let Some((task, utrace)) = current_state() else {
-        return (signr, None);
+        return (signr, 0);
     };
     let mut report = SignalReport {
         signr,
         kind,
         ignored: false,
         forced: None,
+        held: false,
         // SAFETY: get_signal() owns the siginfo for the whole report.
         info: unsafe { &mut *info },
     };
@@ -128,8 +143,13 @@ pub(crate) unsafe fn signal(
         engine.ops().report_signal_resume(engine, &mut report)
     });
     if report.ignored {
-        (0, None)
+        (0, 0)
+    } else if report.held {
+        (report.signr, HELD)
     } else {
-        (report.signr, report.forced)
+        (
+            report.signr,
+            report.forced.map_or(0, |action| action as i32),
+        )
     }
 }

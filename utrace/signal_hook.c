@@ -74,7 +74,8 @@ static int utrace_forced_signal(int signr, enum utrace_forced forced)
  * and so is every signal once a fatal one is pending. A default action an
  * engine forces is taken at once, blocked or not; the signal changes to
  * one whose default is that action if its own is not (SIGKILL, SIGQUIT,
- * SIGSTOP or SIGTSTP).
+ * SIGSTOP or SIGTSTP). A signal an engine holds goes back in the queue
+ * and is reported again when the task next dequeues it.
  *
  * Return: the signal for get_signal() to act on, or 0 for none.
  */
@@ -95,6 +96,10 @@ int utrace_report_signal(int signr, struct kernel_siginfo *info,
 	if (!valid_signal(signr) || !signr)
 		return 0;
 
+	if (forced == UTRACE_HOLD) {
+		send_signal_locked(signr, info, current, type);
+		return 0;
+	}
 	if (forced != UTRACE_FORCE_NONE)
 		signr = utrace_forced_signal(signr, forced);
 	if (signr != info->si_signo) {

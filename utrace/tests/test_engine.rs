@@ -85,6 +85,8 @@ const COUNTERS: usize = 12;
 const SIGNAL_KEEP: i32 = -1;
 const SIGNAL_IGNORE: i32 = 0;
 const SIGNAL_FORCE: i32 = -10;
+/// `signal ID hold`: hold the next signal once, then keep signals.
+const SIGNAL_HOLD_ONCE: i32 = -2;
 
 /// The default action a `signal ID force ACTION` mode forces, if it is one.
 fn forced_action(mode: i32) -> Option<DefaultAction> {
@@ -243,6 +245,10 @@ impl EngineOps for TestOps {
         match self.signal_mode.load(Ordering::Relaxed) {
             SIGNAL_KEEP => {}
             SIGNAL_IGNORE => signal.ignore(),
+            SIGNAL_HOLD_ONCE => {
+                signal.hold();
+                self.signal_mode.store(SIGNAL_KEEP, Ordering::Relaxed);
+            }
             mode => match forced_action(mode) {
                 Some(action) => signal.force(action),
                 None => signal.deliver(mode),
@@ -525,6 +531,7 @@ fn run(reg: &mut Registry, line: &str, out: &mut Reply<'_>) -> Result {
             let mode = match words.next().ok_or(EINVAL)? {
                 "keep" => SIGNAL_KEEP,
                 "ignore" => SIGNAL_IGNORE,
+                "hold" => SIGNAL_HOLD_ONCE,
                 "force" => match words.next().ok_or(EINVAL)? {
                     "terminate" => SIGNAL_FORCE - DefaultAction::Terminate as i32,
                     "core" => SIGNAL_FORCE - DefaultAction::CoreDump as i32,

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Signal reports: an engine sees a signal before the thread acts on it,
-# stops the thread there, and then discards it, replaces it or lets it
-# through. Fatal signals reach engines that asked for them.
+# stops the thread there, and then discards it, replaces it, lets it
+# through or holds it for another report. Fatal signals reach engines
+# that asked for them.
 . "$(dirname "$0")/../lib.sh"
 
 start_probe
@@ -36,6 +37,13 @@ kill -TERM $pid
 wait_stat "$id" signal 4
 [ "$(stat "$id" signo)" = 15 ] || fail "reported signal $(stat "$id" signo), sent 15"
 [ "$(probe getppid)" = "ret=$$ errno=0" ] || fail "the probe did not survive SIGTERM"
+
+# A held signal goes back in the queue: the engine sees it again, and
+# the thread then handles it once.
+expect ok signal "$id" hold
+kill -USR2 $pid
+wait_stat "$id" signal 6
+[ "$(probe count)" = "usr1=1 usr2=2" ] || fail "a held SIGUSR2 was not handled once"
 
 expect ok control "$id" detach
 expect ok release "$id"
