@@ -430,6 +430,18 @@ impl Tracer {
         }
         let events = self.process_events.load(Ordering::Relaxed);
         tracer.process_events.store(events, Ordering::Relaxed);
+        // gdb's catchpoints and signal settings hold for the child too:
+        // it does not send them again when it follows the child.
+        let (catch, pass, program) = {
+            let threads = self.threads.lock();
+            (threads.catch.clone(), threads.pass, threads.program)
+        };
+        {
+            let mut threads = tracer.threads.lock();
+            threads.catch = catch;
+            threads.pass = pass;
+            threads.program = program;
+        }
         let ops: Arc<dyn EngineOps> = tracer.clone();
         tracer.add_thread(&ops, child.into())?;
         let mut children = self.children.lock();

@@ -8,6 +8,7 @@
 use crate::engine::{Engine, EngineOps, JobControl, SyscallEntry, UserRegs};
 use crate::{ffi, Action, AttachMode, Events, SignalReport};
 use core::ffi::{c_int, c_long, c_ulong, c_void};
+use core::sync::atomic::{AtomicBool, Ordering};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -57,6 +58,9 @@ struct CEngineOps {
 struct CEngine {
     ops: &'static CEngineOps,
     data: *mut c_void,
+    /// It was attached: its data goes back with `release` when it goes.
+    /// An attach that found another engine, or failed, releases nothing.
+    attached: AtomicBool,
 }
 
 // SAFETY: A C engine's callbacks and data are made to be called from any
@@ -67,6 +71,9 @@ unsafe impl Sync for CEngine {}
 
 impl Drop for CEngine {
     fn drop(&mut self) {
+        if !self.attached.load(Ordering::Relaxed) {
+            return;
+        }
         if let Some(release) = self.ops.release {
             // SAFETY: The engine is gone; the data goes back to its owner.
             unsafe { release(self.data) };
@@ -239,15 +246,28 @@ unsafe extern "C" fn utrace_attach_task(
     };
     // SAFETY: The caller gives valid ops, which outlive the engine.
     let ops = unsafe { &*ops };
-    let attached = Arc::new(CEngine { ops, data }, GFP_KERNEL)
-        .map_err(Error::from)
-        .and_then(|c| {
-            let c: Arc<dyn EngineOps> = c;
-            // SAFETY: The caller gives a valid task.
-            crate::attach(unsafe { ffi::task_ref(task) }, &c, mode)
-        });
-    match attached {
-        Ok(engine) => Arc::into_raw(engine),
+    let attached = AtomicBool::new(false);
+    let c = match Arc::new(
+        CEngine {
+            ops,
+            data,
+            attached,
+        },
+        GFP_KERNEL,
+    ) {
+        Ok(c) => c,
+        Err(e) => return Error::from(e).to_errno() as isize as *const Engine,
+    };
+    let dyn_ops: Arc<dyn EngineOps> = c.clone();
+    // SAFETY: The caller gives a valid task.
+    match crate::attach(unsafe { ffi::task_ref(task) }, &dyn_ops, mode) {
+        Ok(engine) => {
+            // A lookup returns an engine attached before, with its own data.
+            if core::ptr::addr_eq(&**engine.ops(), &*c) {
+                c.attached.store(true, Ordering::Relaxed);
+            }
+            Arc::into_raw(engine)
+        }
         Err(e) => e.to_errno() as isize as *const Engine,
     }
 }

@@ -18,7 +18,8 @@ pub enum DefaultAction {
     Terminate = 1,
     /// Dump core and terminate (as SIGQUIT, if need be).
     CoreDump = 2,
-    /// Stop the thread group (as SIGSTOP, if need be).
+    /// Stop the thread group, as SIGSTOP does (a stop signal of another
+    /// kind becomes SIGSTOP, which an orphaned process group cannot drop).
     Stop = 3,
     /// Stop the thread group unless its process group is orphaned (as
     /// SIGTSTP, if need be).

@@ -52,7 +52,8 @@ static int utrace_forced_signal(int signr, enum utrace_forced forced)
 	case UTRACE_FORCE_CORE:
 		return sig_kernel_coredump(signr) ? signr : SIGQUIT;
 	case UTRACE_FORCE_STOP:
-		return sig_kernel_stop(signr) ? signr : SIGSTOP;
+		/* Not SIGTSTP and kin, which an orphaned process group drops. */
+		return SIGSTOP;
 	case UTRACE_FORCE_TSTP:
 		return sig_kernel_stop(signr) && signr != SIGSTOP ? signr : SIGTSTP;
 	default:
@@ -96,16 +97,16 @@ int utrace_report_signal(int signr, struct kernel_siginfo *info,
 	if (!valid_signal(signr) || !signr)
 		return 0;
 
-	if (forced == UTRACE_HOLD) {
-		send_signal_locked(signr, info, current, type);
-		return 0;
-	}
-	if (forced != UTRACE_FORCE_NONE)
+	if (forced != UTRACE_FORCE_NONE && forced != UTRACE_HOLD)
 		signr = utrace_forced_signal(signr, forced);
 	if (signr != info->si_signo) {
 		clear_siginfo(info);
 		info->si_signo = signr;
 		info->si_code = SI_USER;
+	}
+	if (forced == UTRACE_HOLD) {
+		send_signal_locked(signr, info, current, type);
+		return 0;
 	}
 	if (forced != UTRACE_FORCE_NONE) {
 		*ka = &utrace_default_action;

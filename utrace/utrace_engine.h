@@ -61,7 +61,10 @@ struct utrace_engine_ops {
 			    bool group_dead);
 	void (*report_reap)(struct utrace_engine *engine, void *data,
 			    struct task_struct *task);
-	/* The engine is gone: @data is the caller's again. */
+	/*
+	 * The attached engine is gone: @data is the caller's again. It may be
+	 * called in atomic context, so it must not sleep.
+	 */
 	void (*release)(void *data);
 };
 
