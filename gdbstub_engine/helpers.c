@@ -165,3 +165,18 @@ int ugdb_task_comm(struct task_struct *task, char *buf)
 	__get_task_comm(buf, TASK_COMM_LEN, task);
 	return strlen(buf);
 }
+
+/**
+ * ugdb_group_exiting - whether @task's whole process is on its way out
+ * @task: a traced thread
+ *
+ * An exit_group(), a fatal signal or another thread's exec kills every
+ * thread, those held in a stop too.
+ */
+bool ugdb_group_exiting(struct task_struct *task)
+{
+	struct signal_struct *sig = task->signal;
+
+	return (READ_ONCE(sig->flags) & SIGNAL_GROUP_EXIT) ||
+	       READ_ONCE(sig->group_exec_task);
+}

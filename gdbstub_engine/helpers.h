@@ -18,6 +18,7 @@ int ugdb_read_auxv(struct task_struct *task, void *buf, unsigned long offset,
 		   int len);
 int ugdb_task_tid(struct task_struct *task);
 int ugdb_task_comm(struct task_struct *task, char *buf);
+bool ugdb_group_exiting(struct task_struct *task);
 int ugdb_exec_file(struct task_struct *task, char *buf, int len);
 
 #endif

@@ -151,6 +151,14 @@ fn stop_reason(stop: Stop) -> MultiThreadStopReason<u64> {
             MultiThreadStopReason::Exited(((status >> 8) & 0xff) as u8)
         }
         Stop::Exited(status) => MultiThreadStopReason::Terminated(signal((status & 0x7f) as i32)),
+        // Sent as `N` in its place (see report_ready_stop).
+        Stop::NoResumed { tid: t } => match tid(t) {
+            Some(tid) => MultiThreadStopReason::SignalWithThread {
+                tid,
+                signal: Signal(0),
+            },
+            None => MultiThreadStopReason::Signal(Signal(0)),
+        },
     }
 }
 
@@ -193,15 +201,25 @@ impl Stub {
         let Some(GdbStubStateMachine::Running(m)) = self.machine.take() else {
             return Err(EIO);
         };
-        if let Stop::Thread { tid, .. } | Stop::Interrupted { tid } = stop {
+        if let Stop::Thread { tid, .. } | Stop::Interrupted { tid } | Stop::NoResumed { tid } = stop
+        {
             self.current_tid = tid;
         }
         let next = m.report_stop(&mut self.target, stop_reason(stop));
         self.settle(next)?;
-        if let Stop::Thread { tid, event } = stop {
-            self.amend_process_event(tid, event)?;
+        match stop {
+            Stop::Thread { tid, event } => self.amend_process_event(tid, event),
+            // The crate has no `N`: it sent a stop reply, which leaves its
+            // state machine waiting for gdb, as `N` does.
+            Stop::NoResumed { .. } => {
+                let out = self.output()?;
+                if !out.replace_last_packet(process_events::NO_RESUMED) {
+                    return Err(EIO);
+                }
+                Ok(())
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// Adds what a fork, vfork or exec stop says to the `SIGTRAP` stop

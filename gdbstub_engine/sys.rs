@@ -43,6 +43,7 @@ mod raw {
             task: *mut bindings::task_struct,
             buf: *mut core::ffi::c_char,
         ) -> core::ffi::c_int;
+        pub(super) fn ugdb_group_exiting(task: *mut bindings::task_struct) -> bool;
         pub(super) fn ugdb_signal_thread(task: *mut bindings::task_struct, sig: core::ffi::c_int);
         pub(super) fn ugdb_arch_read_regs(
             task: *mut bindings::task_struct,
@@ -207,6 +208,14 @@ pub(crate) fn exec_file(task: &Task, buf: &mut [u8]) -> Result<usize> {
 pub(crate) fn tid(task: &Task) -> i32 {
     // SAFETY: `task` is a valid task.
     unsafe { raw::ugdb_task_tid(task_ptr(task)) }
+}
+
+/// Whether `task`'s whole process is on its way out: every thread dies,
+/// those held in a stop too.
+pub(crate) fn group_exiting(task: &Task) -> bool {
+    // SAFETY: `task` is a valid task, and so is its signal_struct while
+    // the task is referenced.
+    unsafe { raw::ugdb_group_exiting(task_ptr(task)) }
 }
 
 /// One debug register of one thread, set through the kernel's

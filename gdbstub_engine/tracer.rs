@@ -88,6 +88,9 @@ pub(crate) enum Stop {
     Interrupted { tid: i32 },
     /// The process is gone, with this wait status.
     Exited(i64),
+    /// Every thread gdb let run has exited; the others, `tid` among them,
+    /// are still held (gdb's `N`).
+    NoResumed { tid: i32 },
 }
 
 pub(crate) struct Thread {
@@ -167,6 +170,8 @@ impl Threads {
 const FORK_EVENTS: u8 = 1;
 const VFORK_EVENTS: u8 = 2;
 const EXEC_EVENTS: u8 = 4;
+/// gdb understands `N` (see [`Stop::NoResumed`]).
+const NO_RESUMED: u8 = 8;
 
 /// The [`EngineOps`] of a session, shared by the engines of all threads
 /// of one process.
@@ -304,6 +309,18 @@ impl Tracer {
             .all(|t| t.dead || utrace::is_stopped(&t.task, &t.engine))
     }
 
+    /// A thread held in its stop, if every thread gdb let run has exited
+    /// while the process lives on, with `threads` locked. A thread that
+    /// ends the whole process is not such a case: its exit is reported.
+    fn none_resumed(threads: &Threads) -> Option<i32> {
+        let mut live = threads.list.iter().filter(|t| !t.dead);
+        let held = live.clone().next()?;
+        let all_held = live.all(|t| {
+            t.run == Run::Stay && t.event.is_none() && utrace::is_stopped(&t.task, &t.engine)
+        });
+        (all_held && !sys::group_exiting(&held.task)).then_some(held.tid)
+    }
+
     /// Whether every live thread is in its stop.
     pub(crate) fn all_threads_stopped(&self) -> bool {
         Self::all_stopped(&self.threads.lock())
@@ -318,6 +335,13 @@ impl Tracer {
         let mut threads = self.threads.lock();
         if let Some(status) = threads.exit {
             return Some(Stop::Exited(status));
+        }
+        if !threads.stopping && self.wants(NO_RESUMED) {
+            let tid = Self::none_resumed(&threads)?;
+            if take {
+                threads.stopping = true;
+            }
+            return Some(Stop::NoResumed { tid });
         }
         if !threads.stopping || !Self::all_stopped(&threads) {
             return None;
@@ -405,12 +429,13 @@ impl Tracer {
         self.pid
     }
 
-    /// Has fork, vfork and exec stop the process for gdb, as `events`
-    /// says gdb handles them.
+    /// Has fork, vfork and exec stop the process for gdb, and reports
+    /// [`Stop::NoResumed`], as `events` says gdb handles them.
     pub(crate) fn set_process_events(&self, events: ProcessEvents) {
         let bits = (u8::from(events.fork) * FORK_EVENTS)
             | (u8::from(events.vfork) * VFORK_EVENTS)
-            | (u8::from(events.exec) * EXEC_EVENTS);
+            | (u8::from(events.exec) * EXEC_EVENTS)
+            | (u8::from(events.no_resumed) * NO_RESUMED);
         self.process_events.store(bits, Ordering::Relaxed);
     }
 

@@ -3,16 +3,23 @@
 
 . "$(dirname "$0")/../lib.sh"
 
+# start_prog PROG ARGS...: start the test program PROG, which prints a
+# line once it is ready, and wait for that line; sets $pid.
+start_prog() {
+	local fifo prog=$1
+	shift
+	fifo=$(mktemp -u)
+	mkfifo "$fifo"
+	"$BIN/$prog" "$@" >"$fifo" &
+	pid=$!
+	read -r _ <"$fifo" || fail "$prog did not start"
+	rm -f "$fifo"
+}
+
 # start_target ARGS...: start gdb_target, wait until its threads run;
 # sets $pid.
 start_target() {
-	local fifo
-	fifo=$(mktemp -u)
-	mkfifo "$fifo"
-	"$BIN/gdb_target" "$@" >"$fifo" &
-	pid=$!
-	read -r _ <"$fifo" || fail "gdb_target did not start"
-	rm -f "$fifo"
+	start_prog gdb_target "$@"
 }
 
 # gdb_batch REMOTE GDB-ARGS...: a batch gdb session on "target remote

@@ -103,6 +103,27 @@ impl OutputQueue<'_> {
         let _ = self.push(&[b'#', hex(body_sum >> 4), hex(body_sum & 0xf)]);
         true
     }
+
+    /// Puts `body` in place of the body of the last packet queued, with
+    /// its checksum; false, and nothing changed, if no whole packet ends
+    /// the queue or `body` does not fit.
+    pub fn replace_last_packet(&mut self, body: &[u8]) -> bool {
+        let pending = self.pending();
+        let n = pending.len();
+        let Some(start) = pending.iter().rposition(|&b| b == b'$') else {
+            return false;
+        };
+        if n < start + 4 || pending[n - 3] != b'#' {
+            return false;
+        }
+        // `$`, the body, `#` and two digits, where the old packet began.
+        if self.buf.len() - (self.head + start) < body.len() + 4 {
+            return false;
+        }
+        self.tail = self.head + start;
+        // Cannot fail: the room was checked.
+        self.push_packet(body, &[]).is_ok()
+    }
 }
 
 fn hex(nibble: u8) -> u8 {
@@ -177,6 +198,24 @@ mod tests {
         // Not a whole packet at the end.
         q.push(b"+").unwrap();
         assert!(!q.amend_last_packet(b";x+"));
+    }
+
+    #[test]
+    fn the_last_packet_is_replaced() {
+        let mut storage = [0u8; 24];
+        let mut q = OutputQueue::new(&mut storage);
+        q.push(b"+$OK#9a+$T05thread:1;#").unwrap();
+        // Half a packet: nothing to replace.
+        assert!(!q.replace_last_packet(b"N"));
+        q.push(b"00").unwrap();
+        q.consume(1);
+        assert!(q.replace_last_packet(b"N"));
+        assert_eq!(q.pending(), b"$OK#9a+$N#4e");
+        // Too long for the buffer: left as it was.
+        assert!(!q.replace_last_packet(&[b'x'; 20]));
+        assert_eq!(q.pending(), b"$OK#9a+$N#4e");
+        let mut empty = [0u8; 8];
+        assert!(!OutputQueue::new(&mut empty).replace_last_packet(b"N"));
     }
 
     #[test]

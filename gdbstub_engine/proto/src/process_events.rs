@@ -9,6 +9,10 @@
 //! `SIGTRAP` stop reply, amended with [`stop_suffix`]. Between a fork
 //! stop and gdb's `D;PID` for parent or child ([`detach_pid`]), gdb
 //! names the process it works on with `Hgp` ([`selected_process`]).
+//!
+//! The crate cannot say `N` either: no thread gdb resumed is left, as when
+//! the only thread let run under scheduler locking exits. The stub sends
+//! a stop reply and puts `N` in its place.
 
 /// The process events gdb said it handles.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -19,6 +23,8 @@ pub struct ProcessEvents {
     pub vfork: bool,
     /// `exec-events+`.
     pub exec: bool,
+    /// `no-resumed+`: gdb understands `N`.
+    pub no_resumed: bool,
 }
 
 impl ProcessEvents {
@@ -33,6 +39,7 @@ impl ProcessEvents {
                 b"fork-events+" => events.fork = true,
                 b"vfork-events+" => events.vfork = true,
                 b"exec-events+" => events.exec = true,
+                b"no-resumed+" => events.no_resumed = true,
                 _ => {}
             }
         }
@@ -41,7 +48,10 @@ impl ProcessEvents {
 }
 
 /// What the stub adds to its `qSupported` reply for these events.
-pub const FEATURES: &[u8] = b";fork-events+;vfork-events+;exec-events+";
+pub const FEATURES: &[u8] = b";fork-events+;vfork-events+;exec-events+;no-resumed+";
+
+/// The stop reply that says no thread gdb resumed is left.
+pub const NO_RESUMED: &[u8] = b"N";
 
 /// A process event, as a stop reply tells gdb of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,11 +169,12 @@ mod tests {
     #[test]
     fn events_gdb_offers() {
         let body = b"qSupported:multiprocess+;swbreak+;fork-events+;vfork-events+;\
-                     exec-events+;vContSupported+";
+                     exec-events+;vContSupported+;no-resumed+";
         let all = ProcessEvents {
             fork: true,
             vfork: true,
             exec: true,
+            no_resumed: true,
         };
         assert_eq!(ProcessEvents::offered_by(body), all);
         let some = ProcessEvents::offered_by(b"qSupported:fork-events-;exec-events+");

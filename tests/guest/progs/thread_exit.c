@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A process whose only worker thread exits while gdb watches. It prints
+ * "ready" and waits until gdb sets `go`; then the worker calls
+ * worker_done() and returns, ending the thread, while the main thread
+ * waits for it in pthread_join() and then calls after_join() in a loop.
+ * Under gdb's scheduler locking, with the main thread held, the worker's
+ * exit leaves no thread running.
+ *   thread_exit
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
+
+volatile int go;
+volatile long joined;
+
+__attribute__((noinline)) void worker_done(void)
+{
+	asm volatile("" : : : "memory");
+}
+
+__attribute__((noinline)) void after_join(long n)
+{
+	joined = n;
+}
+
+static void *worker(void *arg)
+{
+	while (!go)
+		usleep(1000);
+	worker_done();
+	return NULL;
+}
+
+int main(void)
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, worker, NULL);
+	printf("ready\n");
+	fflush(stdout);
+	pthread_join(t, NULL);
+	for (long n = 1;; n++) {
+		after_join(n);
+		usleep(1000);
+	}
+	return 0;
+}
