@@ -110,12 +110,18 @@ fn stop_reason(stop: Stop) -> MultiThreadStopReason<u64> {
         Stop::Thread { tid: t, event } => match (tid(t), event) {
             (Some(tid), Event::SwBreak(_)) => MultiThreadStopReason::SwBreak(tid),
             // Process events amend this reply (see amend_process_event).
-            (Some(tid), Event::Step | Event::Fork { .. } | Event::VForkDone | Event::Exec) => {
-                MultiThreadStopReason::SignalWithThread {
-                    tid,
-                    signal: Signal::SIGTRAP,
-                }
-            }
+            (
+                Some(tid),
+                Event::Step
+                | Event::Fork { .. }
+                | Event::VForkDone
+                | Event::Exec
+                | Event::ThreadCreated
+                | Event::ThreadExited(_),
+            ) => MultiThreadStopReason::SignalWithThread {
+                tid,
+                signal: Signal::SIGTRAP,
+            },
             (Some(tid), Event::Hw(HwKind::Exec, _)) => MultiThreadStopReason::HwBreak(tid),
             (Some(tid), Event::Hw(kind, addr)) => MultiThreadStopReason::Watch {
                 tid,
@@ -222,8 +228,9 @@ impl Stub {
         }
     }
 
-    /// Adds what a fork, vfork or exec stop says to the `SIGTRAP` stop
-    /// reply of thread `tid`, just sent.
+    /// Adds what a fork, vfork, exec or thread start says to the `SIGTRAP`
+    /// stop reply of thread `tid`, just sent; a thread's end is a `w`
+    /// reply in its place.
     fn amend_process_event(&mut self, tid: i32, event: Event) -> Result {
         let path;
         let event = match event {
@@ -233,6 +240,18 @@ impl Stub {
             } => ProcessEvent::Fork(child as u32),
             Event::Fork { child, vfork: true } => ProcessEvent::VFork(child as u32),
             Event::VForkDone => ProcessEvent::VForkDone,
+            Event::ThreadCreated => ProcessEvent::ThreadCreated,
+            Event::ThreadExited(status) => {
+                let mut reply = [0u8; process_events::THREAD_EXIT_REPLY_SIZE];
+                let status = ((status >> 8) & 0xff) as u8;
+                let pid = self.target.pid();
+                let n = process_events::thread_exit_reply(status, pid, tid as u32, &mut reply)
+                    .ok_or(ENOMEM)?;
+                if !self.output()?.replace_last_packet(&reply[..n]) {
+                    return Err(EIO);
+                }
+                return Ok(());
+            }
             Event::Exec => {
                 let mut buf = KVec::from_elem(0u8, 4096, GFP_KERNEL)?;
                 let (task, _) = self.target.tracer.thread(tid).ok_or(ESRCH)?;
@@ -374,6 +393,10 @@ impl Stub {
             }
             Request::ProgramSignals(set) => {
                 self.target.tracer.program_signals(set);
+                self.output()?.push_packet(b"OK", &[]).map_err(|_| EIO)
+            }
+            Request::ThreadEvents(on) => {
+                self.target.tracer.set_thread_events(on);
                 self.output()?.push_packet(b"OK", &[]).map_err(|_| EIO)
             }
         }

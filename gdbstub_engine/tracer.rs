@@ -77,6 +77,10 @@ pub(crate) enum Event {
     VForkDone,
     /// It exec'd; its TID is now the process ID.
     Exec,
+    /// It just started (reported with gdb's `QThreadEvents` on).
+    ThreadCreated,
+    /// It ended with this exit code (reported with `QThreadEvents` on).
+    ThreadExited(i64),
 }
 
 /// A stop to tell gdb about.
@@ -172,6 +176,8 @@ const VFORK_EVENTS: u8 = 2;
 const EXEC_EVENTS: u8 = 4;
 /// gdb understands `N` (see [`Stop::NoResumed`]).
 const NO_RESUMED: u8 = 8;
+/// gdb asked for thread events with `QThreadEvents:1`.
+const THREAD_EVENTS: u8 = 16;
 
 /// The [`EngineOps`] of a session, shared by the engines of all threads
 /// of one process.
@@ -436,7 +442,22 @@ impl Tracer {
             | (u8::from(events.vfork) * VFORK_EVENTS)
             | (u8::from(events.exec) * EXEC_EVENTS)
             | (u8::from(events.no_resumed) * NO_RESUMED);
-        self.process_events.store(bits, Ordering::Relaxed);
+        let thread_events = self.process_events.load(Ordering::Relaxed) & THREAD_EVENTS;
+        self.process_events
+            .store(bits | thread_events, Ordering::Relaxed);
+    }
+
+    /// Has a thread's start and end stop the process for gdb, or not, as
+    /// `QThreadEvents` asks.
+    pub(crate) fn set_thread_events(&self, on: bool) {
+        match on {
+            true => self
+                .process_events
+                .fetch_or(THREAD_EVENTS, Ordering::Relaxed),
+            false => self
+                .process_events
+                .fetch_and(!THREAD_EVENTS, Ordering::Relaxed),
+        };
     }
 
     fn wants(&self, event: u8) -> bool {
@@ -658,6 +679,20 @@ impl Tracer {
         self.stop_here(task, engine)
     }
 
+    /// Records that thread `tid` started, and stops the process (the
+    /// current thread, which created it, too).
+    fn stop_for_new_thread(&self, task: &Task, engine: &Engine, tid: i32) -> Action {
+        let mut threads = self.threads.lock();
+        threads.sequence += 1;
+        let seq = threads.sequence;
+        if let Some(t) = threads.find(tid) {
+            t.event = Some((seq, Event::ThreadCreated));
+        }
+        threads.stop_all(Some(engine));
+        drop(threads);
+        self.stop_here(task, engine)
+    }
+
     /// Stops the current thread, waking the reader once it has stopped.
     fn stop_here(&self, task: &Task, engine: &Engine) -> Action {
         utrace::wake_up_on_stop(task, engine, self.waker.clone());
@@ -870,7 +905,10 @@ impl EngineOps for Tracer {
         let flag = |f: u32| clone_flags & u64::from(f) != 0;
         if flag(bindings::CLONE_THREAD) {
             // The engine's ops are this tracer.
-            let _ = self.add_thread(engine.ops(), child.into());
+            let added = self.add_thread(engine.ops(), child.into()).is_ok();
+            if added && self.wants(THREAD_EVENTS) {
+                return self.stop_for_new_thread(&task, engine, sys::tid(child));
+            }
         } else if !flag(bindings::CLONE_VM) {
             if self.wants(FORK_EVENTS) && self.hold_child(child, true).is_ok() {
                 let child = sys::tid(child);
@@ -941,15 +979,22 @@ impl EngineOps for Tracer {
 
     fn report_death(&self, engine: &Engine, group_dead: bool) -> Action {
         self.hw.lock().forget_thread(&current());
+        // A thread that dies with its whole process is not reported alone.
+        let thread_events =
+            !group_dead && self.wants(THREAD_EVENTS) && !sys::group_exiting(&current());
         let mut threads = self.threads.lock();
+        threads.sequence += 1;
+        let seq = threads.sequence;
         let mut code = 0;
         if let Some(t) = threads.current(engine) {
             t.dead = true;
-            t.event = None;
+            t.event = thread_events.then_some((seq, Event::ThreadExited(t.exit_code)));
             code = t.exit_code;
         }
         if group_dead {
             threads.exit = Some(code);
+        } else if thread_events {
+            threads.stop_all(Some(engine));
         }
         drop(threads);
         self.waker.wake_all();

@@ -10,7 +10,8 @@
 //! * `qXfer:threads:read` (the thread list with names),
 //!   `qXfer:siginfo:read` and `qXfer:siginfo:write` (`$_siginfo`),
 //!   `QPassSignals` (signals delivered without a stop) and
-//!   `QProgramSignals` (signals gdb may resume a thread with) are
+//!   `QProgramSignals` (signals gdb may resume a thread with) and
+//!   `QThreadEvents` (stops for threads starting and ending) are
 //!   answered here,
 //!   and [`FEATURES`] is added to the crate's `qSupported` reply so that
 //!   gdb sends them.
@@ -23,7 +24,8 @@
 
 /// What the stub supports beyond the crate, for the `qSupported` reply.
 pub const FEATURES: &[u8] =
-    b";qXfer:threads:read+;qXfer:siginfo:read+;qXfer:siginfo:write+;QPassSignals+;QProgramSignals+";
+    b";qXfer:threads:read+;qXfer:siginfo:read+;qXfer:siginfo:write+;QPassSignals+;QProgramSignals+;\
+      QThreadEvents+";
 
 /// The size of a `siginfo_t`, all that `qXfer:siginfo:write` may write.
 pub const SIGINFO_SIZE: usize = 128;
@@ -206,6 +208,9 @@ pub enum Request {
     /// `QProgramSignals:S1;S2...`: the signals (a bit per Linux number)
     /// a thread may be resumed with; others are dropped.
     ProgramSignals(u64),
+    /// `QThreadEvents:1` or `:0`: whether a thread starting or ending
+    /// stops the process and is reported.
+    ThreadEvents(bool),
 }
 
 /// The request in a packet's body, if it is one answered here.
@@ -215,6 +220,11 @@ pub fn request(body: &[u8]) -> Option<Request> {
     }
     if let Some(list) = body.strip_prefix(b"QProgramSignals:") {
         return pass_signals(list).map(Request::ProgramSignals);
+    }
+    match body {
+        b"QThreadEvents:1" => return Some(Request::ThreadEvents(true)),
+        b"QThreadEvents:0" => return Some(Request::ThreadEvents(false)),
+        _ => {}
     }
     if let Some(args) = body.strip_prefix(b"qXfer:siginfo:write::") {
         return siginfo_write(args);
@@ -543,6 +553,21 @@ mod tests {
             Some(Request::ProgramSignals((1 << 13) | (1 << 9)))
         );
         assert_eq!(request(b"QPassSignals:100"), None);
+    }
+
+    #[test]
+    fn thread_events_on_and_off() {
+        assert_eq!(
+            request(b"QThreadEvents:1"),
+            Some(Request::ThreadEvents(true))
+        );
+        assert_eq!(
+            request(b"QThreadEvents:0"),
+            Some(Request::ThreadEvents(false))
+        );
+        assert_eq!(request(b"QThreadEvents:2"), None);
+        assert_eq!(request(b"QThreadEvents:"), None);
+        assert_eq!(request(b"QThreadEvents"), None);
     }
 
     #[test]

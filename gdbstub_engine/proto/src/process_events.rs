@@ -10,6 +10,10 @@
 //! stop and gdb's `D;PID` for parent or child ([`detach_pid`]), gdb
 //! names the process it works on with `Hgp` ([`selected_process`]).
 //!
+//! With `QThreadEvents` on, a thread's start is a stop reply amended with
+//! `create:;` and its end a `w` reply ([`thread_exit_reply`]), which also
+//! takes the place of a stop reply.
+//!
 //! The crate cannot say `N` either: no thread gdb resumed is left, as when
 //! the only thread let run under scheduler locking exits. The stub sends
 //! a stop reply and puts `N` in its place.
@@ -64,6 +68,8 @@ pub enum ProcessEvent<'a> {
     VForkDone,
     /// The thread exec'd the program at this path.
     Exec(&'a [u8]),
+    /// The thread just started.
+    ThreadCreated,
 }
 
 /// Room [`stop_suffix`] needs for `event`.
@@ -83,6 +89,7 @@ pub fn stop_suffix(event: &ProcessEvent<'_>, out: &mut [u8]) -> Option<usize> {
         ProcessEvent::Fork(child) => w.process(b"fork:", child)?,
         ProcessEvent::VFork(child) => w.process(b"vfork:", child)?,
         ProcessEvent::VForkDone => w.put(b"vforkdone:;")?,
+        ProcessEvent::ThreadCreated => w.put(b"create:;")?,
         ProcessEvent::Exec(path) => {
             w.put(b"exec:")?;
             for &c in path {
@@ -91,6 +98,26 @@ pub fn stop_suffix(event: &ProcessEvent<'_>, out: &mut [u8]) -> Option<usize> {
             w.put(b";")?;
         }
     }
+    Some(w.len)
+}
+
+/// Room [`thread_exit_reply`] needs.
+pub const THREAD_EXIT_REPLY_SIZE: usize = 24;
+
+/// Writes the `wAA;pPID.TID` reply for thread `tid` of process `pid`,
+/// which ended with exit status `status`, into `out`. Returns its length,
+/// `None` if `out` is too small.
+pub fn thread_exit_reply(status: u8, pid: u32, tid: u32, out: &mut [u8]) -> Option<usize> {
+    let mut w = Writer { out, len: 0 };
+    w.put(&[
+        b'w',
+        HEX[usize::from(status >> 4)],
+        HEX[usize::from(status & 15)],
+    ])?;
+    w.put(b";p")?;
+    w.hex(pid)?;
+    w.put(b".")?;
+    w.hex(tid)?;
     Some(w.len)
 }
 
@@ -134,11 +161,11 @@ impl Writer<'_> {
         Some(())
     }
 
-    /// `NAMEpPID.PID;`: a process's first thread has its process's ID.
-    fn process(&mut self, name: &[u8], pid: u32) -> Option<()> {
+    /// `n` in hex, without leading zeroes.
+    fn hex(&mut self, n: u32) -> Option<()> {
         let mut digits = [0u8; 8];
         let mut i = digits.len();
-        let mut n = pid;
+        let mut n = n;
         loop {
             i -= 1;
             digits[i] = HEX[(n % 16) as usize];
@@ -147,11 +174,16 @@ impl Writer<'_> {
                 break;
             }
         }
+        self.put(&digits[i..])
+    }
+
+    /// `NAMEpPID.PID;`: a process's first thread has its process's ID.
+    fn process(&mut self, name: &[u8], pid: u32) -> Option<()> {
         self.put(name)?;
         self.put(b"p")?;
-        self.put(&digits[i..])?;
+        self.hex(pid)?;
         self.put(b".")?;
-        self.put(&digits[i..])?;
+        self.hex(pid)?;
         self.put(b";")
     }
 }
@@ -195,12 +227,23 @@ mod tests {
         assert_eq!(suffix(ProcessEvent::VFork(1)), "vfork:p1.1;");
         assert_eq!(suffix(ProcessEvent::VForkDone), "vforkdone:;");
         assert_eq!(suffix(ProcessEvent::Exec(b"/bin/t")), "exec:2f62696e2f74;");
+        assert_eq!(suffix(ProcessEvent::ThreadCreated), "create:;");
         let mut small = [0u8; 6];
         assert_eq!(stop_suffix(&ProcessEvent::Fork(0x4f2a), &mut small), None);
         let long = [b'a'; 4096];
         let event = ProcessEvent::Exec(&long);
         let mut out = std::vec![0u8; stop_suffix_size(&event)];
         assert_eq!(stop_suffix(&event, &mut out), Some(5 + 8192 + 1));
+    }
+
+    #[test]
+    fn thread_exit_replies() {
+        let mut out = [0u8; THREAD_EXIT_REPLY_SIZE];
+        let n = thread_exit_reply(0, 0x4f2a, 0x4f2c, &mut out).unwrap();
+        assert_eq!(&out[..n], b"w00;p4f2a.4f2c");
+        let n = thread_exit_reply(0xa7, 0x7fffffff, 0x7fffffff, &mut out).unwrap();
+        assert_eq!(&out[..n], b"wa7;p7fffffff.7fffffff");
+        assert_eq!(thread_exit_reply(0, 1, 1, &mut out[..7]), None);
     }
 
     #[test]

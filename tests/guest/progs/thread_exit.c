@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A process whose only worker thread exits while gdb watches. It prints
- * "ready" and waits until gdb sets `go`; then the worker calls
- * worker_done() and returns, ending the thread, while the main thread
- * waits for it in pthread_join() and then calls after_join() in a loop.
+ * A process whose only worker thread starts and exits while gdb watches.
+ * It prints "ready" and waits until gdb sets `go`; then it starts the
+ * worker, which calls worker_done() and returns, ending the thread, while
+ * the main thread waits for it in pthread_join() and then calls
+ * after_join() in a loop.
  * Under gdb's scheduler locking, with the main thread held, the worker's
  * exit leaves no thread running.
  *   thread_exit
@@ -27,8 +28,6 @@ __attribute__((noinline)) void after_join(long n)
 
 static void *worker(void *arg)
 {
-	while (!go)
-		usleep(1000);
 	worker_done();
 	return NULL;
 }
@@ -37,9 +36,11 @@ int main(void)
 {
 	pthread_t t;
 
-	pthread_create(&t, NULL, worker, NULL);
 	printf("ready\n");
 	fflush(stdout);
+	while (!go)
+		usleep(1000);
+	pthread_create(&t, NULL, worker, NULL);
 	pthread_join(t, NULL);
 	for (long n = 1;; n++) {
 		after_join(n);
