@@ -21,6 +21,7 @@ use ugdb_arch_x86::debugregs::HwKind;
 use ugdb_proto::conn::{OutputFull, OutputQueue};
 use ugdb_proto::extensions::{self, Frame, Framer, Request};
 use ugdb_proto::process_events::{self, ProcessEvent, ProcessEvents};
+use ugdb_proto::refusal::{self, Limits};
 use ugdb_proto::signals;
 use ugdb_proto::tls::{self, SymbolStep, Symbols};
 
@@ -29,6 +30,11 @@ use ugdb_proto::tls::{self, SymbolStep, Symbols};
 const PACKET_SIZE: usize = 16384;
 /// Room for the longest reply, hex-encoded, with its framing.
 const OUTPUT_SIZE: usize = 2 * PACKET_SIZE + 256;
+/// What packets the crate can take from gdb (see [`refusal`]).
+const LIMITS: Limits<'static> = Limits {
+    packet_size: PACKET_SIZE,
+    ..refusal::ENGINE_LIMITS
+};
 
 /// [`Session::status`]: a read would return data (`UGDB_READABLE` in
 /// transport/session.h).
@@ -432,6 +438,9 @@ impl Proto {
             Frame::BadChecksum => self.stub.output()?.push(b"-").map_err(|_| EIO),
             Frame::Packet(packet) => {
                 let body = extensions::body(packet);
+                if let Some(reply) = refusal::refusal(body, &LIMITS) {
+                    return self.stub.reply(reply, self.no_ack);
+                }
                 if let Some(request) = extensions::request(body) {
                     return self.stub.answer(request, self.no_ack);
                 }

@@ -7,6 +7,8 @@
 //!
 //! * a packet with a wrong checksum gets `-` and gdb sends it again,
 //!   where the crate would end the session;
+//! * a well-framed packet with arguments on which the crate would end
+//!   the session gets an error reply from [`crate::refusal`] instead;
 //! * `qXfer:threads:read` (the thread list with names),
 //!   `qXfer:siginfo:read` and `qXfer:siginfo:write` (`$_siginfo`),
 //!   `QPassSignals` (signals delivered without a stop) and
@@ -165,7 +167,7 @@ fn checksum_ok(packet: &[u8]) -> bool {
     }
 }
 
-fn hex_digit(c: u8) -> Option<u8> {
+pub(crate) fn hex_digit(c: u8) -> Option<u8> {
     match c {
         b'0'..=b'9' => Some(c - b'0'),
         b'a'..=b'f' => Some(c - b'a' + 10),

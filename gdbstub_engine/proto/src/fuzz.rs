@@ -6,9 +6,10 @@
 //!
 //! Each case feeds one generated input to a fresh state machine over a
 //! fake two-thread x86-64 process that offers what the engine's target
-//! offers (single registers, vCont stepping, breakpoints and watchpoints,
-//! system call catching, auxv, exec file, extended mode, a target
-//! description), driven the way
+//! offers (single registers, whole register blocks of one exact size,
+//! vCont stepping, breakpoints and watchpoints, system call catching,
+//! auxv, exec file, library list, extended mode, a target description),
+//! driven the way
 //! `gdbstub_engine/session.rs` drives it: Ctrl-C is acknowledged at once
 //! without a stop, a resumed process reports its stop some bytes later,
 //! and an error ends the session for good, the state machine dropped
@@ -28,7 +29,18 @@
 //!   the output buffer.
 //!
 //! A second test feeds generated bodies of the packets answered in front
-//! of the crate (`extensions`, `process_events`, `tls`) to their parsers.
+//! of the crate (`extensions`, `process_events`, `refusal`, `tls`) to their
+//! parsers.
+//!
+//! Then, one packet at a time to a stub idle after gdb's opening, with
+//! acknowledgements on and off: well-framed packets with bad arguments
+//! (each packet the crate knows, with each field empty, overlong, not
+//! hex, odd-length, of the wrong length, or with a separator missing or
+//! changed), generated packets, and the packets gdb 13 sends. The crate
+//! ends the session on many bad ones; `refusal::refusal` must answer
+//! exactly those, so that none ends the session, and never one gdb sends
+//! in normal use. The ignored test `list_session_enders` prints the
+//! packets the crate ends the session on.
 //!
 //! The generator is a fixed-seed PRNG, so every run tests the same
 //! inputs and a failure can be reproduced: it reports its shape, seed and
@@ -36,6 +48,7 @@
 //! case alone.
 
 use crate::conn::{OutputFull, OutputQueue};
+use crate::refusal;
 use crate::signals;
 use core::cell::Cell;
 use core::num::NonZeroUsize;
@@ -67,6 +80,7 @@ use gdbstub::target::ext::extended_mode::{
     Args, AttachKind, CurrentActivePid, CurrentActivePidOps, ExtendedMode, ExtendedModeOps,
     ShouldTerminate,
 };
+use gdbstub::target::ext::libraries::{LibrariesSvr4, LibrariesSvr4Ops};
 use gdbstub::target::ext::target_description_xml_override::{
     TargetDescriptionXmlOverride, TargetDescriptionXmlOverrideOps,
 };
@@ -75,6 +89,7 @@ use gdbstub_arch::x86::reg::id::X86_64CoreRegId;
 use gdbstub_arch::x86::reg::X86_64CoreRegs;
 use gdbstub_arch::x86::X86_64_SSE;
 use std::string::String;
+use std::string::ToString;
 use std::vec::Vec;
 use std::{format, vec};
 
@@ -220,6 +235,51 @@ const EFAULT: u8 = 14;
 const EINVAL: u8 = 22;
 const ENOSPC: u8 = 28;
 
+/// x86-64 with SSE as gdbstub_arch describes it, except that, like the
+/// engine's registers (arch/x86/src/regs.rs), a `G` packet that is not
+/// exactly a whole register block is refused.
+enum FuzzArch {}
+
+impl Arch for FuzzArch {
+    type Usize = u64;
+    type Registers = FuzzRegs;
+    type RegId = X86_64CoreRegId;
+    type BreakpointKind = usize;
+
+    fn target_description_xml() -> Option<&'static str> {
+        X86_64_SSE::target_description_xml()
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct FuzzRegs(X86_64CoreRegs);
+
+/// The size of the register block `g` sends and `G` takes.
+fn register_block_size() -> usize {
+    let mut size = 0;
+    FuzzRegs::default().gdb_serialize(|_| size += 1);
+    size
+}
+
+impl Registers for FuzzRegs {
+    type ProgramCounter = u64;
+
+    fn pc(&self) -> u64 {
+        self.0.pc()
+    }
+
+    fn gdb_serialize(&self, write_byte: impl FnMut(Option<u8>)) {
+        self.0.gdb_serialize(write_byte)
+    }
+
+    fn gdb_deserialize(&mut self, bytes: &[u8]) -> Result<(), ()> {
+        if bytes.len() != register_block_size() {
+            return Err(());
+        }
+        self.0.gdb_deserialize(bytes)
+    }
+}
+
 /// A stopped two-thread process with the engine's feature set.
 struct FuzzTarget {
     regs: [X86_64CoreRegs; 2],
@@ -284,7 +344,7 @@ fn check_signal(signal: Option<Signal>) -> Result<(), &'static str> {
 }
 
 impl Target for FuzzTarget {
-    type Arch = X86_64_SSE;
+    type Arch = FuzzArch;
     type Error = &'static str;
 
     fn base_ops(&mut self) -> BaseOps<'_, Self::Arch, Self::Error> {
@@ -309,6 +369,10 @@ impl Target for FuzzTarget {
         Some(self)
     }
 
+    fn support_libraries_svr4(&mut self) -> Option<LibrariesSvr4Ops<'_, Self>> {
+        Some(self)
+    }
+
     fn support_extended_mode(&mut self) -> Option<ExtendedModeOps<'_, Self>> {
         Some(self)
     }
@@ -324,13 +388,13 @@ impl Target for FuzzTarget {
 }
 
 impl MultiThreadBase for FuzzTarget {
-    fn read_registers(&mut self, regs: &mut X86_64CoreRegs, tid: Tid) -> TargetResult<(), Self> {
-        regs.clone_from(&self.regs[self.thread(tid)?]);
+    fn read_registers(&mut self, regs: &mut FuzzRegs, tid: Tid) -> TargetResult<(), Self> {
+        regs.0.clone_from(&self.regs[self.thread(tid)?]);
         Ok(())
     }
 
-    fn write_registers(&mut self, regs: &X86_64CoreRegs, tid: Tid) -> TargetResult<(), Self> {
-        self.regs[self.thread(tid)?].clone_from(regs);
+    fn write_registers(&mut self, regs: &FuzzRegs, tid: Tid) -> TargetResult<(), Self> {
+        self.regs[self.thread(tid)?].clone_from(&regs.0);
         Ok(())
     }
 
@@ -585,6 +649,19 @@ impl Auxv for FuzzTarget {
         // Every byte value, so escaping in binary replies is exercised.
         let auxv: [u8; 256] = core::array::from_fn(|i| i as u8);
         Ok(read_object(&auxv, offset, length, buf))
+    }
+}
+
+/// The engine's library list: a fixed document here.
+impl LibrariesSvr4 for FuzzTarget {
+    fn get_libraries_svr4(
+        &self,
+        offset: u64,
+        length: usize,
+        buf: &mut [u8],
+    ) -> TargetResult<usize, Self> {
+        let doc = b"<library-list-svr4 version=\"1.0\" main-lm=\"0x7ffff7ffe190\"/>";
+        Ok(read_object(doc, offset, length, buf))
     }
 }
 
@@ -1191,8 +1268,7 @@ fn gdb_body(rng: &mut Rng, limits: Limits) -> Vec<u8> {
         }
         4 => {
             // Exactly the registers gdb would send, or not quite.
-            let mut digits = 0;
-            X86_64CoreRegs::default().gdb_serialize(|_| digits += 2);
+            let mut digits = 2 * register_block_size();
             if limits.wild && rng.one_in(3) {
                 digits = rng.below(2 * digits);
             }
@@ -1635,6 +1711,7 @@ fn extension_parsers_take_any_body() {
             assert!(offset + len <= extensions::SIGINFO_SIZE, "{body:?}");
         }
         let _ = extensions::selected_thread(&body);
+        let _ = refusal::refusal(&body, &refusal::ENGINE_LIMITS);
         let _ = process_events::ProcessEvents::offered_by(&body);
         if let Some(pid) = process_events::detach_pid(&body) {
             assert!(pid != 0 && pid <= i32::MAX as u32, "{body:?}");
@@ -1645,4 +1722,530 @@ fn extension_parsers_take_any_body() {
         }
         let _ = symbols.step(&body);
     }
+}
+
+/// What became of one packet sent to an idle stub.
+#[derive(Debug)]
+enum Verdict {
+    /// Answered in front of the crate by [`refusal::refusal`].
+    Refused,
+    /// The crate replied, and waits for the next packet.
+    Replied,
+    /// The crate resumed the process.
+    Resumed,
+    /// gdb ended the session (detach, kill).
+    Disconnected,
+    /// The crate failed: the engine ends the session.
+    Ended(String),
+}
+
+/// The limits of [`refusal::refusal`] for the fake process and the
+/// engine's packet size.
+fn fuzz_limits(blocks: &[usize]) -> refusal::Limits<'_> {
+    refusal::Limits {
+        packet_size: ENGINE_PACKET_SIZE,
+        register_blocks: blocks,
+    }
+}
+
+/// Passes `bytes` to the state machine, as `Stub::feed` does; the engine
+/// feeds nothing to a session gdb has ended.
+fn feed_all<'a>(mut machine: Machine<'a>, target: &mut FuzzTarget, bytes: &[u8]) -> Step<'a> {
+    for &byte in bytes {
+        machine = match machine {
+            GdbStubStateMachine::Idle(m) => m.incoming_data(target, byte),
+            GdbStubStateMachine::Running(m) => m.incoming_data(target, byte),
+            GdbStubStateMachine::CtrlCInterrupt(m) => {
+                m.interrupt_handled(target, None::<MultiThreadStopReason<u64>>)
+            }
+            GdbStubStateMachine::Disconnected(m) => return Ok(m.into()),
+        }?;
+    }
+    Ok(machine)
+}
+
+/// Takes what the stub wrote, checking that it is whole frames.
+fn take_output(machine: &mut Machine<'_>) -> Vec<u8> {
+    let queue = &mut output(machine).queue;
+    let out = queue.pending().to_vec();
+    queue.consume(out.len());
+    if let Err(why) = check_frames(&out) {
+        panic!("malformed output, {why}: \"{}\"", out.escape_ascii());
+    }
+    out
+}
+
+/// Sends the packet `body` to a stub with the engine's buffers, idle
+/// after gdb's opening (`qSupported`, `QStartNoAckMode` if `no_ack`, and
+/// `?`), the way `Proto::take` in gdbstub_engine/session.rs does: with
+/// `front`, [`refusal::refusal`] answers first what it refuses. Unless
+/// the session ended, a `?` must then be answered: the session goes on.
+fn send_to_idle_stub(body: &[u8], no_ack: bool, front: Option<&refusal::Limits>) -> Verdict {
+    let mut packet_buf = vec![0u8; ENGINE_PACKET_SIZE];
+    let mut out_buf = vec![0u8; ENGINE_OUTPUT_SIZE];
+    let refused = Cell::new(false);
+    let mut target = FuzzTarget::new();
+    let conn = WatchedQueue {
+        queue: OutputQueue::new(&mut out_buf),
+        refused: &refused,
+    };
+    let stub = GdbStubBuilder::new(conn)
+        .with_packet_buffer(&mut packet_buf)
+        .build()
+        .expect("a stub with a packet buffer builds");
+    let machine = stub
+        .run_state_machine(&mut target)
+        .expect("the stub starts");
+    let ack: &[u8] = if no_ack { b"" } else { b"+" };
+    let mut opening = b"+".to_vec();
+    opening.extend(framed(b'$', b"qSupported:multiprocess+;swbreak+;hwbreak+"));
+    opening.extend_from_slice(ack);
+    if no_ack {
+        opening.extend(framed(b'$', b"QStartNoAckMode"));
+        opening.push(b'+');
+    }
+    opening.extend(framed(b'$', b"?"));
+    opening.extend_from_slice(ack);
+    let mut machine = feed_all(machine, &mut target, &opening).expect("gdb's opening");
+    assert!(matches!(machine, GdbStubStateMachine::Idle(_)));
+    take_output(&mut machine);
+
+    let refusal = front.and_then(|limits| refusal::refusal(body, limits));
+    let verdict = if let Some(reply) = refusal {
+        let queue = &mut output(&mut machine).queue;
+        queue.push(ack).expect("room for the ack");
+        queue.push_packet(reply, &[]).expect("room for the reply");
+        Verdict::Refused
+    } else {
+        let mut packet = framed(b'$', body);
+        packet.extend_from_slice(ack);
+        machine = match feed_all(machine, &mut target, &packet) {
+            Ok(machine) => machine,
+            Err(e) => return Verdict::Ended(format!("{e:?}")),
+        };
+        match machine {
+            GdbStubStateMachine::Disconnected(_) => return Verdict::Disconnected,
+            GdbStubStateMachine::Running(m) => {
+                let stop = MultiThreadStopReason::SwBreak(Tid::MIN);
+                machine = m.report_stop(&mut target, stop).expect("a stop report");
+                Verdict::Resumed
+            }
+            _ => Verdict::Replied,
+        }
+    };
+    take_output(&mut machine);
+    let mut question = framed(b'$', b"?");
+    question.extend_from_slice(ack);
+    let mut machine = feed_all(machine, &mut target, &question).expect("the session goes on");
+    assert!(matches!(machine, GdbStubStateMachine::Idle(_)));
+    assert_eq!(check_frames(&take_output(&mut machine)), Ok(1));
+    verdict
+}
+
+/// A field of a packet's arguments, by what bad values to try in its
+/// place.
+#[derive(Clone, Copy)]
+enum Field {
+    /// A separator, or a fixed word.
+    Sep(&'static str),
+    /// A hex number: an address, length, register or system call.
+    Num(&'static str),
+    /// A thread or process ID.
+    Id(&'static str),
+    /// Hex-encoded data.
+    Hex(&'static str),
+    /// A register block, hex-encoded: the whole block.
+    Block,
+    /// A signal number.
+    Sig(&'static str),
+    /// Escaped binary data.
+    Bin(&'static str),
+    /// A word, such as a `qXfer` annex or a `vCont` action.
+    Word(&'static str),
+}
+
+impl Field {
+    fn good(self, block: &str) -> String {
+        match self {
+            Field::Block => block.into(),
+            Field::Sep(s)
+            | Field::Num(s)
+            | Field::Id(s)
+            | Field::Hex(s)
+            | Field::Sig(s)
+            | Field::Bin(s)
+            | Field::Word(s) => s.into(),
+        }
+    }
+
+    /// The values to try in this field's place: empty, overlong, not hex,
+    /// odd-length, wrong-length and otherwise wrong.
+    fn bad(self, block: &str) -> Vec<String> {
+        let words = |list: &[&str]| list.iter().map(|s| String::from(*s)).collect();
+        match self {
+            Field::Sep(_) => words(&["", ",", ":", ";", "=", ".", "::", ";;"]),
+            Field::Num(_) => words(&[
+                "",
+                "zz",
+                "g",
+                "-1",
+                "0x10",
+                "abc",
+                "ffffffffffffffff",
+                "10000000000000000",
+                "fffffffffffffffffffff",
+                "00000000000000000000001",
+                "2000",
+                "2001",
+                "10000",
+            ]),
+            Field::Id(_) => words(&[
+                "",
+                "0",
+                "-1",
+                "00",
+                "-2",
+                "zz",
+                "999",
+                "10000000000000000",
+                "p",
+                "p64",
+                "p64.",
+                "p0.65",
+                "p-1.-1",
+                "p64.-1",
+                "p64.0",
+                "p64.65.66",
+                "pzz.65",
+                "p64.zz",
+            ]),
+            Field::Hex(_) => words(&["", "a", "abc", "zz", "0g", "xx", "}"]),
+            Field::Block => {
+                let mut bad = words(&["", "a", "zz"]);
+                let digits = block.len();
+                for len in [digits - 2, digits - 1, digits + 1, digits + 2, 1120, 1632] {
+                    bad.push("0".repeat(len));
+                }
+                bad.push(format!("{}zz", &block[2..]));
+                bad
+            }
+            Field::Sig(_) => words(&["", "zz", "100", "8f", "07", "5", "00"]),
+            Field::Bin(_) => words(&["", "}", "ab}", "}}}", "}]", "#"]),
+            Field::Word(_) => words(&["", "x", "zz", "t", "c", "s", "64", "0", "-1"]),
+        }
+    }
+}
+
+/// gdb's packets, as name and arguments, to the fake process: those the
+/// crate parses, and some it does not know.
+const TEMPLATES: &[(&str, &[Field])] = {
+    use Field::*;
+    &[
+        ("?", &[]),
+        ("g", &[]),
+        ("k", &[]),
+        ("!", &[]),
+        ("qfThreadInfo", &[]),
+        ("qsThreadInfo", &[]),
+        ("qC", &[]),
+        ("QStartNoAckMode", &[]),
+        ("QEnvironmentReset", &[]),
+        ("D", &[Sep(";"), Id("64")]),
+        ("G", &[Block]),
+        ("H", &[Word("g"), Id("p64.65")]),
+        ("H", &[Word("c"), Id("-1")]),
+        ("m", &[Num("1000"), Sep(","), Num("4")]),
+        (
+            "M",
+            &[Num("1000"), Sep(","), Num("4"), Sep(":"), Hex("01020304")],
+        ),
+        (
+            "X",
+            &[Num("1000"), Sep(","), Num("4"), Sep(":"), Bin("ab}]c")],
+        ),
+        ("qAttached", &[Sep(":"), Id("64")]),
+        (
+            "qSupported",
+            &[Sep(":"), Word("multiprocess+"), Sep(";"), Word("swbreak+")],
+        ),
+        ("T", &[Id("p64.65")]),
+        ("vKill", &[Sep(";"), Id("64")]),
+        (
+            "qXfer:features:read",
+            &[
+                Sep(":"),
+                Word("target.xml"),
+                Sep(":"),
+                Num("0"),
+                Sep(","),
+                Num("ffb"),
+            ],
+        ),
+        (
+            "qXfer:auxv:read",
+            &[Sep(":"), Word(""), Sep(":"), Num("0"), Sep(","), Num("ffb")],
+        ),
+        (
+            "qXfer:exec-file:read",
+            &[Sep(":"), Id("64"), Sep(":"), Num("0"), Sep(","), Num("ffb")],
+        ),
+        (
+            "qXfer:libraries-svr4:read",
+            &[Sep(":"), Word(""), Sep(":"), Num("0"), Sep(","), Num("ffb")],
+        ),
+        ("c", &[Num("401000")]),
+        ("s", &[Num("401000")]),
+        ("vCont", &[Sep(";"), Word("c")]),
+        ("vCont", &[Sep(";"), Word("c"), Sep(":"), Id("p64.-1")]),
+        (
+            "vCont",
+            &[
+                Sep(";"),
+                Word("s"),
+                Sep(":"),
+                Id("p64.65"),
+                Sep(";"),
+                Word("c"),
+            ],
+        ),
+        (
+            "vCont",
+            &[
+                Sep(";"),
+                Word("C"),
+                Sig("1e"),
+                Sep(":"),
+                Id("p64.65"),
+                Sep(";"),
+                Word("c"),
+            ],
+        ),
+        (
+            "vCont",
+            &[Sep(";"), Word("S"), Sig("05"), Sep(":"), Id("65")],
+        ),
+        (
+            "vCont",
+            &[
+                Sep(";"),
+                Word("r"),
+                Num("1000"),
+                Sep(","),
+                Num("1010"),
+                Sep(":"),
+                Id("p64.65"),
+                Sep(";"),
+                Word("c"),
+            ],
+        ),
+        ("p", &[Num("10")]),
+        ("P", &[Num("10"), Sep("="), Hex("0010400000000000")]),
+        ("QDisableRandomization", &[Sep(":"), Word("1")]),
+        ("QStartupWithShell", &[Sep(":"), Word("0")]),
+        ("QEnvironmentHexEncoded", &[Sep(":"), Hex("413d31")]),
+        ("QEnvironmentUnset", &[Sep(":"), Hex("41")]),
+        ("QSetWorkingDir", &[Sep(":"), Hex("2f746d70")]),
+        ("R", &[Word("00")]),
+        ("vAttach", &[Sep(";"), Id("64")]),
+        (
+            "vRun",
+            &[Sep(";"), Hex("2f62696e2f7368"), Sep(";"), Hex("2d63")],
+        ),
+        (
+            "QCatchSyscalls",
+            &[
+                Sep(":"),
+                Word("1"),
+                Sep(";"),
+                Num("3c"),
+                Sep(";"),
+                Num("e7"),
+            ],
+        ),
+        ("QCatchSyscalls", &[Sep(":"), Word("0")]),
+        ("Z", &[Num("0"), Sep(","), Num("1000"), Sep(","), Num("1")]),
+        ("Z", &[Num("1"), Sep(","), Num("1000"), Sep(","), Num("1")]),
+        ("Z", &[Num("2"), Sep(","), Num("1000"), Sep(","), Num("4")]),
+        ("z", &[Num("4"), Sep(","), Num("1000"), Sep(","), Num("8")]),
+        ("z", &[Num("5"), Sep(","), Num("1000"), Sep(","), Num("8")]),
+        (
+            "Z",
+            &[
+                Num("0"),
+                Sep(","),
+                Num("1000"),
+                Sep(","),
+                Num("1"),
+                Sep(";"),
+                Word("X3,220027"),
+            ],
+        ),
+        // Packets the crate does not know.
+        ("qCRC", &[Sep(":"), Num("1000"), Sep(","), Num("4")]),
+        ("C", &[Sig("05")]),
+        ("S", &[Sig("05")]),
+        ("qTStatus", &[]),
+        ("vMustReplyEmpty", &[]),
+        ("vFile:setfs", &[Sep(":"), Num("0")]),
+        ("qThreadExtraInfo", &[Sep(","), Id("p64.65")]),
+        ("QPassSignals", &[Sep(":"), Num("e"), Sep(";"), Num("14")]),
+        ("x", &[Num("1000"), Sep(","), Num("4")]),
+    ]
+};
+
+/// Bodies of well-framed packets with bad arguments, made from
+/// [`TEMPLATES`]: each name alone, with its arguments cut short, with
+/// each field or separator in turn replaced by a bad value, with junk
+/// after it, and with a longer name; and the good packet itself.
+fn bad_bodies() -> Vec<Vec<u8>> {
+    let block = "00".repeat(register_block_size());
+    let mut bodies = std::collections::BTreeSet::new();
+    for &(name, fields) in TEMPLATES {
+        let good: Vec<String> = fields.iter().map(|f| f.good(&block)).collect();
+        let body = |parts: &[String]| format!("{name}{}", parts.concat()).into_bytes();
+        for cut in 0..=good.len() {
+            bodies.insert(body(&good[..cut]));
+        }
+        for (i, field) in fields.iter().enumerate() {
+            for bad in field.bad(&block) {
+                let mut parts = good.clone();
+                parts[i] = bad;
+                bodies.insert(body(&parts));
+            }
+        }
+        for junk in [",", ";", ":", "zz", ";zz", ",1", "=", "#"] {
+            let mut parts = good.clone();
+            parts.push(junk.into());
+            bodies.insert(body(&parts));
+        }
+        for longer in ["x", "RC", "Foo"] {
+            let mut parts = vec![String::from(longer)];
+            parts.extend(good.iter().cloned());
+            bodies.insert(body(&parts));
+        }
+    }
+    // A `#` ends the body: the framer (and the crate) take it as the
+    // checksum's start, so it is not part of any body.
+    bodies.into_iter().filter(|b| !b.contains(&b'#')).collect()
+}
+
+/// Packets [`refusal::refusal`] answers although the crate would
+/// cope: memory reads longer than a reply packet holds, which gdb never
+/// asks for, and which end the session only once the reply outgrows the
+/// output buffer.
+fn refused_though_the_crate_copes(body: &[u8]) -> bool {
+    let Some(args) = body.strip_prefix(b"m") else {
+        return false;
+    };
+    let len = args.split(|&c| c == b',').nth(1).unwrap_or_default();
+    let len = std::str::from_utf8(len).unwrap_or("");
+    u64::from_str_radix(len, 16).is_ok_and(|len| len > ENGINE_PACKET_SIZE as u64 / 2)
+}
+
+/// The experiment behind [`refusal::refusal`]: which well-framed
+/// packets end the session when sent to the crate as they are. Run with
+/// `cargo test -p ugdb_proto list_session_enders -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints a table"]
+fn list_session_enders() {
+    let blocks = [register_block_size()];
+    let limits = fuzz_limits(&blocks);
+    for body in bad_bodies() {
+        for no_ack in [false, true] {
+            let verdict = send_to_idle_stub(&body, no_ack, None);
+            if let Verdict::Ended(why) = verdict {
+                let answer = refusal::refusal(&body, &limits);
+                std::println!(
+                    "no_ack={no_ack:5} {:<40} {why:<60} refusal: {:?}",
+                    std::format!("\"{}\"", body.escape_ascii()),
+                    answer.map(|a| a.escape_ascii().to_string()),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn refusal_keeps_bad_packets_from_ending_the_session() {
+    let blocks = [register_block_size()];
+    let limits = fuzz_limits(&blocks);
+    let (mut ended, mut total) = (0, 0);
+    for body in bad_bodies() {
+        for no_ack in [false, true] {
+            total += 1;
+            let shown = body.escape_ascii();
+            let bare = send_to_idle_stub(&body, no_ack, None);
+            let refused = refusal::refusal(&body, &limits);
+            match (&bare, refused) {
+                (Verdict::Ended(_), Some(_)) => ended += 1,
+                (Verdict::Ended(why), None) => panic!("\"{shown}\" ends the session: {why}"),
+                (_, Some(_)) => assert!(
+                    refused_though_the_crate_copes(&body),
+                    "\"{shown}\" refused, but the crate copes ({bare:?})"
+                ),
+                (_, None) => {}
+            }
+            let fronted = send_to_idle_stub(&body, no_ack, Some(&limits));
+            assert!(
+                !matches!(fronted, Verdict::Ended(_)),
+                "\"{shown}\" still ends the session: {fronted:?}"
+            );
+        }
+    }
+    // The list must keep finding packets the crate fails on.
+    assert!(ended > 500 && total > 3000, "{ended} of {total}");
+}
+
+#[test]
+fn gdb_packets_are_neither_refused_nor_fatal() {
+    let blocks = [register_block_size()];
+    let limits = fuzz_limits(&blocks);
+    for body in refusal::gdb_13_packets(&blocks) {
+        for no_ack in [false, true] {
+            let shown = body.escape_ascii();
+            assert_eq!(refusal::refusal(&body, &limits), None, "\"{shown}\"");
+            let verdict = send_to_idle_stub(&body, no_ack, Some(&limits));
+            assert!(
+                !matches!(verdict, Verdict::Ended(_) | Verdict::Refused),
+                "\"{shown}\": {verdict:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn refusal_agrees_with_the_crate_on_generated_packets() {
+    let blocks = [register_block_size()];
+    let limits = fuzz_limits(&blocks);
+    let mut ended = 0;
+    for index in 0..3000 {
+        let mut rng = Rng::for_case(0x0ef_05a1, index);
+        let wild = Limits {
+            packet_size: ENGINE_PACKET_SIZE,
+            wild: true,
+        };
+        let mut body = gdb_body(&mut rng, wild);
+        if rng.one_in(4) {
+            mutate(&mut rng, &mut body);
+        }
+        // What the framer cannot hold, or splits, never reaches `refusal`.
+        if body.contains(&b'#') || body.len() + 4 > ENGINE_PACKET_SIZE {
+            continue;
+        }
+        let no_ack = rng.one_in(2);
+        let bare = send_to_idle_stub(&body, no_ack, None);
+        let refused = refusal::refusal(&body, &limits).is_some();
+        let shown = body.escape_ascii();
+        match bare {
+            Verdict::Ended(why) => {
+                assert!(refused, "\"{shown}\" ends the session: {why}");
+                ended += 1;
+            }
+            other => assert!(
+                !refused || refused_though_the_crate_copes(&body),
+                "\"{shown}\" refused, but the crate copes ({other:?})"
+            ),
+        }
+    }
+    assert!(ended > 100, "{ended}");
 }

@@ -17,6 +17,7 @@ pub mod extensions;
 mod fuzz;
 pub mod libraries_svr4;
 pub mod process_events;
+pub mod refusal;
 pub mod selftest;
 pub mod signals;
 pub mod syscall_filter;

@@ -2,6 +2,7 @@
 # case-timeout: 240
 # gdb's remote protocol spoken badly, straight to /dev/utrace-gdb/PID:
 # framing and checksums, packets split or merged across writes, bad
+# arguments the gdbstub crate cannot parse (answered in front of it),
 # registers and unmapped memory, a wrong checksum, a packet past
 # PacketSize, garbage, and the process killed or exiting mid-session.
 # Whatever gdb (or something posing as gdb) writes, the kernel survives,
@@ -380,6 +381,25 @@ def step_bad_register(pid):
     s.close()
 
 
+def step_bad_arguments(pid):
+    """3b bad arguments: well-framed packets the gdbstub crate cannot
+    parse (a bare qSupported, a G of the wrong size, addresses past 64
+    bits, garbled vCont, H and T, qCRC) each get E.. or the empty reply,
+    and the session goes on."""
+    s = Session(pid)
+    handshake(s)
+    for body in (b'qSupported', b'G00', b'G' + b'0' * 1122,
+                 b'm10000000000000000,4', b'M1000,4:zz', b'Z0,10000000000000000,1',
+                 b'p10000000000000000', b'P10', b'vCont;x', b'vCont;s', b'Hx0',
+                 b'Hg-1', b'T-1', b'qCRC:1000,4', b'qXfer:auxv:read::zz,10',
+                 b'QCatchSyscalls:2', b'vKill;zz', b'?x'):
+        r = s.request(body)
+        check(r is not None, 'the session ended on %s' % show(body))
+        check(r == b'' or is_error(r), '%s got %s, wanted E.. or empty' % (show(body), show(r)))
+    still_works(s)
+    s.close()
+
+
 def step_bad_memory(pid):
     """4 unmapped memory: reads and writes of page zero get E.. (gdb shows
     "Cannot access memory"), and the session goes on."""
@@ -554,6 +574,7 @@ STEPS = {
     '1-framing': step_framing,
     '2-split-writes': step_split_writes,
     '3-bad-register': step_bad_register,
+    '3b-bad-arguments': step_bad_arguments,
     '4-bad-memory': step_bad_memory,
     '5-bad-checksum': step_bad_checksum,
     '6-oversized': step_oversized,
@@ -660,7 +681,7 @@ main_target() {
 
 new_target 2
 main=$pid
-for s in 1-framing 2-split-writes 3-bad-register 4-bad-memory \
+for s in 1-framing 2-split-writes 3-bad-register 3b-bad-arguments 4-bad-memory \
 	5-bad-checksum 6-oversized 6-new-session 7a-stray-interrupt 7b-garbage; do
 	main_target
 	step "$s" "$main" live
