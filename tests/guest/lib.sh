@@ -67,6 +67,20 @@ wait_state() {
 	fail "thread $tid stayed in state $(state_of "$tid"), wanted one of '$states'"
 }
 
+# start_spinner N [NICE]: start spinner with N extra threads (at nice
+# level NICE) and wait until all N + 1 run; sets $pid. A thread created
+# after a test lists the threads would escape it.
+start_spinner() {
+	local n=50
+	nice -n "${2:-0}" "$BIN/spinner" "$1" &
+	pid=$!
+	while [ "$(threads $pid | wc -l)" -le "$1" ] && [ $n -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	[ "$(threads $pid | wc -l)" -gt "$1" ] || fail "spinner $1 did not start its threads"
+}
+
 # threads PID: the thread ids of a process.
 threads() {
 	ls "/proc/$1/task"

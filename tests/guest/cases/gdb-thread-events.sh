@@ -108,11 +108,14 @@ def session(line, pid, go, kind):
         return
     # gdb learns of the other threads before it resumes them all.
     threads = line.ask(b'qfThreadInfo')
-    if b'p%x.%x' % (pid, tid) not in threads:
+    listed = [(int(p, 16), int(t, 16))
+              for p, t in re.findall(rb'p([0-9a-f]+)\.([0-9a-f]+)', threads)]
+    if (pid, tid) not in listed:
         fail('thread %d is not listed: %r' % (tid, threads))
     line.ask(b'qsThreadInfo')
     ended = line.ask(b'vCont;c')
-    if ended != b'w00;p%x.%x' % (pid, tid):
+    m = re.fullmatch(rb'w00;p([0-9a-f]+)\.([0-9a-f]+)', ended)
+    if not m or (int(m.group(1), 16), int(m.group(2), 16)) != (pid, tid):
         fail('not the end of thread %d: %r' % (tid, ended))
     if line.ask(b'QThreadEvents:0') != b'OK':
         fail('QThreadEvents:0 refused')

@@ -3,8 +3,7 @@
 # to wake it, and every engine is freed.
 . "$(dirname "$0")/../lib.sh"
 
-nice -n 19 "$BIN/spinner" 2 &
-pid=$!
+start_spinner 2 19
 tids=$(threads $pid)
 for i in $(seq 40); do
 	for tid in $tids; do

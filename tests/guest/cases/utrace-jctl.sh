@@ -5,13 +5,7 @@
 # stop, unless a SIGCONT came meanwhile and cancelled it.
 . "$(dirname "$0")/../lib.sh"
 
-"$BIN/spinner" 2 &
-pid=$!
-n=50
-while [ "$(threads $pid | wc -l)" -lt 3 ] && [ $n -gt 0 ]; do
-	sleep 0.1
-	n=$((n - 1))
-done
+start_spinner 2
 ids=()
 for tid in $(threads $pid); do
 	id=$(attach "$tid")

@@ -3,8 +3,7 @@
 # death before reap.
 . "$(dirname "$0")/../lib.sh"
 
-"$BIN/spinner" 2 &
-pid=$!
+start_spinner 2
 ids=()
 for tid in $(threads $pid); do
 	id=$(attach "$tid")

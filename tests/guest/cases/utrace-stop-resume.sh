@@ -3,8 +3,7 @@
 # second STOP on a stopped thread returns 0; RESUME lets them all run.
 . "$(dirname "$0")/../lib.sh"
 
-"$BIN/spinner" 3 &
-pid=$!
+start_spinner 3
 ids=()
 for tid in $(threads $pid); do
 	id=$(attach "$tid")
