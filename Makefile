@@ -5,6 +5,8 @@
 #   make test           set up, build, run every test (host and guest)
 #   make test DEBUG=1   the same on the debug lane (lockdep, KASAN...)
 #   make stock-kernel   the same pinned 6.12 and config without our code
+#   make test-stock     the ptrace tests on the stock kernel, which pins
+#                       what they expect
 #   make bench          benchmarks: ratios of our kernel to the stock one
 #
 # The kernel tree grafts this directory as utrace_gdb/ and reads Kbuild
@@ -12,7 +14,7 @@
 
 LANE := $(if $(filter 1 y yes,$(DEBUG)),debug,default)
 
-.PHONY: run test bench setup kernel stock-kernel host-test
+.PHONY: run test test-stock bench setup kernel stock-kernel host-test
 
 run:
 	@scripts/run.sh $(LANE)
@@ -28,6 +30,11 @@ kernel:
 
 stock-kernel:
 	@scripts/build-kernel.sh stock
+
+# Guest cases that hold for any kernel, run on stock 6.12.
+STOCK_TESTS ?= ptrace-corners,ptrace-selftests
+test-stock:
+	@UG_TESTS=$(STOCK_TESTS) scripts/test.sh stock
 
 bench:
 	@scripts/bench.sh

@@ -26,3 +26,20 @@ for src in "$UG_ROOT"/tests/guest/progs/*.c; do
 	gcc -g -O0 -Wall -Werror -pthread -o "$exe" "$src" -L"$bin" -Wl,-rpath,"$bin" $libs ||
 		ug_die "could not build guest program $src"
 done
+
+# The kernel's own ptrace selftests, against the UAPI headers of the
+# pinned source (Debian's are older). rsync, which headers_install uses,
+# is not needed: the headers target leaves them in usr/include.
+selftests=$UG_SRC/linux/tools/testing/selftests
+uapi=$UG_CACHE/uapi-build
+if [ ! -f "$uapi/usr/include/linux/ptrace.h" ]; then
+	make -s -C "$UG_SRC/linux" O="$uapi" ARCH=x86_64 headers >"$UG_LOGS/uapi-headers.log" 2>&1 ||
+		ug_die "could not make the UAPI headers (see $UG_LOGS/uapi-headers.log)"
+fi
+mkdir -p "$bin/selftests/ptrace"
+for src in "$selftests"/ptrace/*.c; do
+	exe=$bin/selftests/ptrace/$(basename "$src" .c)
+	[ "$exe" -nt "$src" ] && continue
+	gcc -std=gnu99 -pthread -Wall -isystem "$uapi/usr/include" -I "$selftests" -o "$exe" "$src" ||
+		ug_die "could not build the ptrace selftest $src"
+done
