@@ -77,18 +77,24 @@ impl OutputQueue<'_> {
         self.push(&[b'#', hex(sum >> 4), hex(sum & 0xf)])
     }
 
+    /// Where in the pending bytes the last packet starts (its `$`), if a
+    /// whole packet ends them.
+    fn last_packet(&self) -> Option<usize> {
+        let pending = self.pending();
+        let n = pending.len();
+        let start = pending.iter().rposition(|&b| b == b'$')?;
+        (n >= start + 4 && pending[n - 3] == b'#').then_some(start)
+    }
+
     /// Adds `extra` to the end of the body of the last packet queued, and
     /// fixes its checksum; false if no whole packet ends the queue or
     /// there is no room.
     pub fn amend_last_packet(&mut self, extra: &[u8]) -> bool {
-        let pending = self.pending();
-        let n = pending.len();
-        let Some(start) = pending.iter().rposition(|&b| b == b'$') else {
+        let Some(start) = self.last_packet() else {
             return false;
         };
-        if n < start + 4 || pending[n - 3] != b'#' {
-            return false;
-        }
+        let pending = self.pending();
+        let n = pending.len();
         let body_sum = pending[start + 1..n - 3]
             .iter()
             .chain(extra)
@@ -108,14 +114,9 @@ impl OutputQueue<'_> {
     /// its checksum; false, and nothing changed, if no whole packet ends
     /// the queue or `body` does not fit.
     pub fn replace_last_packet(&mut self, body: &[u8]) -> bool {
-        let pending = self.pending();
-        let n = pending.len();
-        let Some(start) = pending.iter().rposition(|&b| b == b'$') else {
+        let Some(start) = self.last_packet() else {
             return false;
         };
-        if n < start + 4 || pending[n - 3] != b'#' {
-            return false;
-        }
         // `$`, the body, `#` and two digits, where the old packet began.
         if self.buf.len() - (self.head + start) < body.len() + 4 {
             return false;
