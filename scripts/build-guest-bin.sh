@@ -17,11 +17,21 @@ for src in "$UG_ROOT"/tests/guest/progs/lib*.c; do
 	gcc -g -O0 -Wall -Werror -fPIC -shared -o "$lib" "$src" ||
 		ug_die "could not build guest library $src"
 done
+# headers_newer_than EXE: a header the programs share changed since EXE
+# was built.
+headers_newer_than() {
+	local h
+	for h in "$UG_ROOT"/tests/guest/progs/*.h; do
+		[ -e "$h" ] && [ "$h" -nt "$1" ] && return 0
+	done
+	return 1
+}
+
 for src in "$UG_ROOT"/tests/guest/progs/*.c; do
 	[ -e "$src" ] || continue
 	case $(basename "$src") in lib*) continue ;; esac
 	exe=$bin/$(basename "$src" .c)
-	[ "$exe" -nt "$src" ] && continue
+	[ "$exe" -nt "$src" ] && ! headers_newer_than "$exe" && continue
 	libs=$(sed -n 's|^// link: ||p' "$src")
 	gcc -g -O0 -Wall -Werror -pthread -o "$exe" "$src" -L"$bin" -Wl,-rpath,"$bin" $libs ||
 		ug_die "could not build guest program $src"
