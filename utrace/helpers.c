@@ -87,7 +87,9 @@ void utrace_change_group_exit_code(long orig, long code)
  *
  * The caller checks, under the core's lock, that it should still stop,
  * then drops the lock and calls schedule(). SIGKILL wakes a task in this
- * state (TASK_TRACED includes TASK_WAKEKILL), as does utrace_wake_stopped().
+ * state: signal_wake_up() of a fatal signal wakes __TASK_TRACED sleepers,
+ * unless ptrace froze the task for a request, which happens only in a
+ * ptrace stop. utrace_wake_stopped() wakes it too.
  */
 void utrace_prepare_stop(void)
 {
