@@ -88,6 +88,25 @@ pub fn attach(task: &Task, ops: &Arc<dyn EngineOps>, mode: AttachMode) -> Result
     }
 }
 
+/// Returns the engine attached to `task` with the given identity (see
+/// [`crate::EngineOps::identity`]), like [`AttachMode::Lookup`] but
+/// without an ops object to compare with.
+///
+/// Errors: `ENOENT` if there is none, `ESRCH` if the task was reaped.
+pub fn find(task: &Task, identity: (usize, usize)) -> Result<Arc<Engine>> {
+    let utrace = Utrace::of(task).ok_or(ENOENT)?;
+    let state = utrace.state.lock();
+    if state.reaped {
+        return Err(ESRCH);
+    }
+    state
+        .engines
+        .iter()
+        .find(|e| !e.is_detached() && e.ops().identity() == identity)
+        .cloned()
+        .ok_or(ENOENT)
+}
+
 /// Whether release_task() may have begun for `task`.
 fn is_being_reaped(task: &Task) -> bool {
     ffi::exit_state(task) == bindings::EXIT_DEAD

@@ -129,6 +129,52 @@ pub trait EngineOps: Send + Sync {
     /// The thread is being reaped, possibly in the reaper's context. This is
     /// the last callback; the engine is detached when it returns.
     fn report_reap(&self, _engine: &Engine, _task: &Task) {}
+
+    /// An event of the engine's own, that a hook of its own reported to it
+    /// alone with [`crate::report_directed`] (ptrace's PTRACE_EVENT_*
+    /// stops): `what` and `data` mean what the engine says.
+    fn report_directed(&self, _engine: &Engine, _what: u32, _data: u64) -> Action {
+        Action::Resume
+    }
+
+    /// The thread is about to stop because this engine holds it: the last
+    /// step before it sleeps, for an engine that keeps its own record of
+    /// the stop (ptrace tells the tracer here). The thread is already in
+    /// `TASK_TRACED`, with preemption off: this must not sleep, and must
+    /// not call the core. Returning false gives up the hold.
+    fn stop_commit(&self, _engine: &Engine) -> bool {
+        true
+    }
+
+    /// Whether this engine still holds `task` in the stop it committed
+    /// to, besides its [`Action::Stop`] request: an engine whose tracer
+    /// resumes the thread by other means (ptrace's JOBCTL_TRACED) says
+    /// false, then wakes the thread. Called under the core's lock, from
+    /// any context: it must not sleep.
+    fn holds_stop(&self, _engine: &Engine, _task: &Task) -> bool {
+        true
+    }
+
+    /// The stop this engine committed to is over for it (it resumed,
+    /// detached, or SIGKILL ended the stop), in the thread's context,
+    /// before it goes on. Called once for each [`EngineOps::stop_commit`]
+    /// that returned true, even if the engine was detached meanwhile.
+    fn stop_done(&self, _engine: &Engine) {}
+
+    /// Whether a thread already dying of a signal may stop for this engine
+    /// in [`crate::report_directed`], as long as no SIGKILL is pending:
+    /// ptrace's PTRACE_EVENT_EXIT stop comes after a SIGKILL was dequeued.
+    fn stops_while_dying(&self) -> bool {
+        false
+    }
+
+    /// Whether an exec by a thread this engine is attached to is unsafe,
+    /// as under a ptracer without CAP_SYS_PTRACE: a set-id program then
+    /// runs without its privileges. An engine that records the tracer's
+    /// credentials, as ptrace does, may say false.
+    fn makes_exec_unsafe(&self) -> bool {
+        true
+    }
 }
 
 /// An engine attached to one thread. The core keeps one reference while it
@@ -139,6 +185,9 @@ pub struct Engine {
     /// The standing request, an [`Action`]; written under the task's lock.
     request: AtomicU8,
     detached: AtomicBool,
+    /// The engine committed to the thread's current stop and has not been
+    /// told it is over; written under the task's lock.
+    committed: AtomicBool,
 }
 
 impl Engine {
@@ -148,6 +197,7 @@ impl Engine {
             events: AtomicU32::new(0),
             request: AtomicU8::new(Action::Resume as u8),
             detached: AtomicBool::new(false),
+            committed: AtomicBool::new(false),
         }
     }
 
@@ -183,9 +233,19 @@ impl Engine {
         self.request.store(action as u8, Ordering::Release);
     }
 
-    /// Whether this engine holds its thread stopped.
-    pub(crate) fn wants_stop(&self) -> bool {
-        !self.is_detached() && self.request() == Action::Stop
+    /// Whether this engine holds `task` stopped.
+    pub(crate) fn wants_stop(&self, task: &Task) -> bool {
+        !self.is_detached()
+            && self.request() == Action::Stop
+            && (!self.is_committed() || self.ops.holds_stop(self, task))
+    }
+
+    pub(crate) fn is_committed(&self) -> bool {
+        self.committed.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn set_committed(&self, committed: bool) {
+        self.committed.store(committed, Ordering::Release);
     }
 }
 

@@ -64,6 +64,8 @@ impl Events {
     );
     /// Set in `task->utrace_flags` while any engine is attached.
     pub(crate) const ATTACHED: Events = Events::bit(bindings::utrace_event_UTRACE_ATTACHED);
+    /// Set in `task->utrace_flags` while an engine makes exec unsafe.
+    pub(crate) const UNSAFE_EXEC: Events = Events::bit(bindings::utrace_event_UTRACE_UNSAFE_EXEC);
 
     const fn bit(n: bindings::utrace_event) -> Events {
         Events(1 << n)

@@ -13,6 +13,7 @@ mod raw {
     #[allow(improper_ctypes)]
     extern "C" {
         pub(super) fn utrace_current_may_stop() -> bool;
+        pub(super) fn utrace_fatal_signal_pending() -> bool;
         pub(super) fn utrace_task_exit_state(task: *mut bindings::task_struct) -> core::ffi::c_int;
         pub(super) fn utrace_task_flags(task: *mut bindings::task_struct) -> core::ffi::c_uint;
         pub(super) fn utrace_task_slot(
@@ -24,6 +25,10 @@ mod raw {
             code: core::ffi::c_long,
         );
         pub(super) fn utrace_prepare_stop();
+        pub(super) fn utrace_set_running();
+        pub(super) fn utrace_stop_preempt_disable();
+        pub(super) fn utrace_stop_preempt_enable();
+        pub(super) fn utrace_stop_schedule();
         pub(super) fn utrace_wake_stopped(task: *mut bindings::task_struct);
         pub(super) fn utrace_queue_report(
             task: *mut bindings::task_struct,
@@ -60,6 +65,12 @@ pub(crate) unsafe fn task_ref<'a>(ptr: *mut bindings::task_struct) -> &'a Task {
 pub(crate) fn current_may_stop() -> bool {
     // SAFETY: Reads the current task's own signal state.
     unsafe { raw::utrace_current_may_stop() }
+}
+
+/// Whether SIGKILL is pending for the current task.
+pub(crate) fn fatal_signal_pending() -> bool {
+    // SAFETY: Reads the current task's own signal state.
+    unsafe { raw::utrace_fatal_signal_pending() }
 }
 
 /// `task->exit_state`: 0 while the task is alive.
@@ -99,10 +110,32 @@ pub(crate) fn prepare_stop() {
     unsafe { raw::utrace_prepare_stop() }
 }
 
-/// Calls `schedule()`.
-pub(crate) fn schedule() {
-    // SAFETY: Called in task context with no spinlock held.
-    unsafe { bindings::schedule() }
+/// Puts the current task back in `TASK_RUNNING` after [`prepare_stop`],
+/// when it does not stop after all.
+pub(crate) fn set_running() {
+    // SAFETY: Changes the current task's own state.
+    unsafe { raw::utrace_set_running() }
+}
+
+/// Keeps the current task on its CPU until [`stop_schedule`] (or
+/// [`stop_preempt_enable`]); not on PREEMPT_RT.
+pub(crate) fn stop_preempt_disable() {
+    // SAFETY: Paired with `stop_schedule` or `stop_preempt_enable`.
+    unsafe { raw::utrace_stop_preempt_disable() }
+}
+
+/// Undoes [`stop_preempt_disable`] when the task does not stop after all.
+pub(crate) fn stop_preempt_enable() {
+    // SAFETY: Pairs with an earlier `stop_preempt_disable`.
+    unsafe { raw::utrace_stop_preempt_enable() }
+}
+
+/// Sleeps in the stop set up by [`prepare_stop`] and
+/// [`stop_preempt_disable`].
+pub(crate) fn stop_schedule() {
+    // SAFETY: Called in task context with no spinlock held, after
+    // `stop_preempt_disable`, which this undoes.
+    unsafe { raw::utrace_stop_schedule() }
 }
 
 /// Wakes `task` if it is in a utrace stop.

@@ -3,6 +3,7 @@
  * The few things the utrace core needs from C: inline functions and
  * macros that Rust cannot call directly. Each is a thin wrapper.
  */
+#include <linux/cgroup.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -22,6 +23,14 @@ bool utrace_current_may_stop(void)
 {
 	return !__fatal_signal_pending(current) &&
 	       !(current->flags & PF_SIGNALED);
+}
+
+/**
+ * utrace_fatal_signal_pending - whether SIGKILL is pending for the current task
+ */
+bool utrace_fatal_signal_pending(void)
+{
+	return __fatal_signal_pending(current);
 }
 
 /**
@@ -85,15 +94,69 @@ void utrace_change_group_exit_code(long orig, long code)
 /**
  * utrace_prepare_stop - set the current task's state for a utrace stop
  *
- * The caller checks, under the core's lock, that it should still stop,
- * then drops the lock and calls schedule(). SIGKILL wakes a task in this
- * state: signal_wake_up() of a fatal signal wakes __TASK_TRACED sleepers,
- * unless ptrace froze the task for a request, which happens only in a
- * ptrace stop. utrace_wake_stopped() wakes it too.
+ * The caller then checks, under the core's lock, that it should still
+ * stop, and calls utrace_stop_schedule(), or utrace_set_running() if not.
+ * Setting the state first means a tracer that ends its hold by its own
+ * means (ptrace clears JOBCTL_TRACED) and then wakes the task is never
+ * missed.
+ *
+ * TASK_TRACED is only __TASK_TRACED: signal_wake_up() of a fatal signal
+ * wakes it, unless ptrace froze the task for a request, which lasts one
+ * request. utrace_wake_stopped() wakes it too.
  */
 void utrace_prepare_stop(void)
 {
 	set_special_state(TASK_TRACED);
+}
+
+/**
+ * utrace_set_running - the current task does not stop after all
+ */
+void utrace_set_running(void)
+{
+	__set_current_state(TASK_RUNNING);
+}
+
+/**
+ * utrace_stop_preempt_disable - keep the current task on its CPU until it sleeps
+ *
+ * Engines commit to a stop (ptrace wakes its tracer there) just before the
+ * task sleeps. A tracer woken on the same CPU would otherwise preempt the
+ * task before schedule() and then wait a tick in wait_task_inactive() for
+ * it to get off the CPU. PREEMPT_RT takes sleeping locks on the way, and
+ * its tasklist_lock does not disable preemption anyway, so it goes without.
+ */
+void utrace_stop_preempt_disable(void)
+{
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+		preempt_disable();
+}
+
+/**
+ * utrace_stop_preempt_enable - undo utrace_stop_preempt_disable()
+ *
+ * For a task that does not stop after all.
+ */
+void utrace_stop_preempt_enable(void)
+{
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+		preempt_enable();
+}
+
+/**
+ * utrace_stop_schedule - sleep in a utrace stop
+ *
+ * After utrace_prepare_stop() and utrace_stop_preempt_disable(). While it
+ * sleeps the task counts as frozen for the cgroup freezer, as in a ptrace
+ * stop.
+ */
+void utrace_stop_schedule(void)
+{
+	cgroup_enter_frozen();
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+		preempt_enable_no_resched();
+	schedule();
+	cgroup_leave_frozen(true);
 }
 
 /**

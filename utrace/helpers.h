@@ -9,12 +9,17 @@
 struct kernel_siginfo;
 
 bool utrace_current_may_stop(void);
+bool utrace_fatal_signal_pending(void);
 int utrace_task_exit_state(struct task_struct *task);
 unsigned int utrace_task_flags(struct task_struct *task);
 struct utrace **utrace_task_slot(struct task_struct *task);
 void utrace_set_task_flags(struct task_struct *task, unsigned long flags);
 void utrace_change_group_exit_code(long orig, long code);
 void utrace_prepare_stop(void);
+void utrace_set_running(void);
+void utrace_stop_preempt_disable(void);
+void utrace_stop_preempt_enable(void);
+void utrace_stop_schedule(void);
 bool utrace_arch_has_single_step(void);
 void utrace_set_stepping(int step);
 unsigned long utrace_wait_inactive(struct task_struct *task);

@@ -26,11 +26,12 @@ mod signal;
 mod task_state;
 
 pub use action::Action;
-pub use attach::{attach, AttachMode};
+pub use attach::{attach, find, AttachMode};
 pub use control::{
     barrier, control, finish_examine, is_stopped, prepare_examine, set_events, wake_up_on_stop,
     Examine,
 };
 pub use engine::{Engine, EngineOps, JobControl, StopWaiter, SyscallEntry, UserRegs};
 pub use event::Events;
+pub use report::report_directed;
 pub use signal::{DefaultAction, SignalReport};

@@ -137,13 +137,15 @@ pub(crate) fn report_again(
     }
 }
 
-/// Drops detached engines. Only the task itself (or its reaper) removes
+/// Drops detached engines, but for those still to be told that the stop
+/// they committed to is over. Only the task itself (or its reaper) removes
 /// engines, so indexes stay stable during its passes.
 fn purge_detached(task: &Task, utrace: &Utrace, state: &mut StateGuard<'_>) {
     let mut i = 0;
     let mut removed = false;
     while i < state.engines.len() {
-        if state.engines[i].is_detached() {
+        let engine = &state.engines[i];
+        if engine.is_detached() && !engine.is_committed() {
             drop(remove_engine(&mut state.engines, i));
             removed = true;
         } else {
@@ -159,19 +161,21 @@ fn purge_detached(task: &Task, utrace: &Utrace, state: &mut StateGuard<'_>) {
 /// SIGKILL wins), then give engines that asked for a report one more
 /// chance before the task goes back to user mode.
 pub(crate) fn finish_report(task: &Task, utrace: &Utrace) {
+    finish_report_as(task, utrace, false)
+}
+
+/// [`finish_report`], where a task dying of a signal may still stop for
+/// engines that ask for that (`dying_ok`).
+fn finish_report_as(task: &Task, utrace: &Utrace, dying_ok: bool) {
     loop {
-        let mut state = utrace.state.lock();
-        purge_detached(task, utrace, &mut state);
-        if state.any_wants_stop() && ffi::current_may_stop() {
-            state.stopped = true;
-            ffi::prepare_stop();
-            // Waiters woken now find the task stopped, or about to be.
-            state.wake_waiters();
-            drop(state);
-            ffi::schedule();
-            utrace.state.lock().stopped = false;
+        purge_detached(task, utrace, &mut utrace.state.lock());
+        let slept = stop(task, utrace, dying_ok);
+        end_commits(task, utrace, dying_ok);
+        if slept {
             continue;
         }
+        let mut state = utrace.state.lock();
+        purge_detached(task, utrace, &mut state);
         // Not stopping (any more): waiters must not wait for a stop.
         state.wake_waiters();
         let again = state
@@ -196,6 +200,100 @@ pub(crate) fn finish_report(task: &Task, utrace: &Utrace) {
             }
         }
         report_pass(task, utrace, Events::NONE, false, |_| Action::Resume);
+    }
+}
+
+/// Whether `engine` may hold the current task in a stop: SIGKILL wins,
+/// except that a task already dying of a signal (with no SIGKILL pending)
+/// may stop where an engine that asks for that reports to itself.
+fn may_hold(engine: &Engine, dying_ok: bool) -> bool {
+    ffi::current_may_stop()
+        || (dying_ok && !ffi::fatal_signal_pending() && engine.ops().stops_while_dying())
+}
+
+/// Whether an engine holds the current task and SIGKILL does not win.
+fn must_stop(task: &Task, state: &StateGuard<'_>, dying_ok: bool) -> bool {
+    state
+        .engines
+        .iter()
+        .any(|e| e.wants_stop(task) && may_hold(e, dying_ok))
+}
+
+/// Stops the current task while an engine holds it; returns whether it
+/// slept. Each holder commits to the stop first (see
+/// [`crate::EngineOps::stop_commit`]).
+fn stop(task: &Task, utrace: &Utrace, dying_ok: bool) -> bool {
+    // The state is set before the holds are read: a tracer that ends its
+    // hold and then wakes the task either finds it in TASK_TRACED, or its
+    // change is seen here.
+    ffi::prepare_stop();
+    if !must_stop(task, &utrace.state.lock(), dying_ok) {
+        ffi::set_running();
+        return false;
+    }
+    // From the first commit (which may wake a tracer) to the sleep, the
+    // task stays on its CPU, so the tracer never waits for it to get off.
+    ffi::stop_preempt_disable();
+    while let Some(engine) = next_commit(task, utrace, dying_ok) {
+        if !engine.ops().stop_commit(&engine) {
+            let _state = utrace.state.lock();
+            engine.set_committed(false);
+            if engine.request() == Action::Stop {
+                engine.set_request(Action::Resume);
+            }
+        }
+    }
+    let mut state = utrace.state.lock();
+    if !must_stop(task, &state, dying_ok) {
+        drop(state);
+        ffi::stop_preempt_enable();
+        ffi::set_running();
+        return false;
+    }
+    state.stopped = true;
+    // Waiters woken now find the task stopped, or about to be.
+    state.wake_waiters();
+    drop(state);
+    ffi::stop_schedule();
+    utrace.state.lock().stopped = false;
+    true
+}
+
+/// The next engine that holds the task and has not committed to its stop
+/// yet, marked as committed.
+fn next_commit(task: &Task, utrace: &Utrace, dying_ok: bool) -> Option<Arc<Engine>> {
+    let state = utrace.state.lock();
+    let engine = state
+        .engines
+        .iter()
+        .find(|e| !e.is_committed() && e.wants_stop(task) && may_hold(e, dying_ok))?;
+    engine.set_committed(true);
+    Some(engine.clone())
+}
+
+/// Tells each engine whose stop is over (it resumed or detached, its hold
+/// ended, or SIGKILL won) that it is over. A hold that ended by other
+/// means than a request also ends the engine's [`Action::Stop`] request.
+fn end_commits(task: &Task, utrace: &Utrace, dying_ok: bool) {
+    loop {
+        let engine = {
+            let state = utrace.state.lock();
+            let Some(engine) = state.engines.iter().find(|e| {
+                e.is_committed()
+                    && (!may_hold(e, dying_ok)
+                        || e.is_detached()
+                        || !e.ops().holds_stop(e, task)
+                        || e.request() != Action::Stop)
+            }) else {
+                return;
+            };
+            engine.set_committed(false);
+            if engine.request() == Action::Stop && !engine.ops().holds_stop(engine, task) {
+                engine.set_request(Action::Resume);
+            }
+            engine.clone()
+        };
+        engine.ops().stop_done(&engine);
     }
 }
 
@@ -297,6 +395,29 @@ pub(crate) fn clone_done() {
         return;
     };
     finish_report(task, utrace);
+}
+
+/// Reports an event of `engine`'s own to it alone, in the current task,
+/// which it is attached to; then stops if it (or another engine) holds
+/// the task. Its hook is the engine's business: ptrace reports its
+/// PTRACE_EVENT_* stops this way, where the kernel has always made them.
+/// A task dying of a signal stops here only for an engine whose
+/// [`crate::EngineOps::stops_while_dying`] says so: ptrace's exit event
+/// stops after SIGKILL, and no other engine holds a dying task.
+pub fn report_directed(engine: &Engine, what: u32, data: u64) {
+    let Some((task, utrace)) = current_state() else {
+        return;
+    };
+    {
+        let mut state = utrace.state.lock();
+        if engine.is_detached() || !state.engines.iter().any(|e| ptr::eq(&**e, engine)) {
+            return;
+        }
+        state.reporting = engine;
+    }
+    let action = engine.ops().report_directed(engine, what, data);
+    end_callback(task, utrace, engine, Some(action));
+    finish_report_as(task, utrace, true);
 }
 
 /// Reports that the vfork child `child_pid` released the memory.

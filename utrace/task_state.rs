@@ -59,9 +59,16 @@ pub(crate) enum Step {
 unsafe impl Send for State {}
 
 impl State {
-    /// Whether any attached engine holds the task stopped.
-    pub(crate) fn any_wants_stop(&self) -> bool {
-        self.engines.iter().any(|e| e.wants_stop())
+    /// Whether any attached engine holds `task` stopped.
+    pub(crate) fn any_wants_stop(&self, task: &Task) -> bool {
+        self.engines.iter().any(|e| e.wants_stop(task))
+    }
+
+    /// Whether any attached engine makes an exec unsafe.
+    fn exec_unsafe(&self) -> bool {
+        self.engines
+            .iter()
+            .any(|e| !e.is_detached() && e.ops().makes_exec_unsafe())
     }
 
     /// The stepping the attached engines ask for.
@@ -185,6 +192,9 @@ impl Utrace {
         if !state.engines.is_empty() {
             flags |= Events::ATTACHED.bits() as usize;
         }
+        if state.exec_unsafe() {
+            flags |= Events::UNSAFE_EXEC.bits() as usize;
+        }
         ffi::set_task_flags(task, flags);
         ffi::set_syscall_work(
             task,
@@ -194,7 +204,7 @@ impl Utrace {
 
     /// Wakes the task if it is stopped and no engine holds it any more.
     pub(crate) fn wake_if_released(&self, task: &Task, state: &State) {
-        if state.stopped && !state.any_wants_stop() {
+        if state.stopped && !state.any_wants_stop(task) {
             ffi::wake_stopped(task);
         }
     }
