@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The C helpers of the ptrace engine; Rust declares them in ptrace_engine.rs. */
+#ifndef _PTRACE_ENGINE_HELPERS_H
+#define _PTRACE_ENGINE_HELPERS_H
+
+#include <linux/types.h>
+
+struct task_struct;
+struct kernel_siginfo;
+
+bool ptrace_engine_is_traced(struct task_struct *task);
+bool ptrace_engine_holds(struct task_struct *task);
+bool ptrace_engine_syscalls_traced(struct task_struct *task);
+int ptrace_engine_syscall_stop(bool entry, struct kernel_siginfo *info,
+			       unsigned long *message, bool *emulate);
+bool ptrace_engine_commit_trap(int code, unsigned long message,
+			       struct kernel_siginfo *info);
+void ptrace_engine_syscall_stop_done(void);
+int ptrace_engine_event_info(int event, struct kernel_siginfo *info);
+
+/* Rust, called by ptrace_engine_event(). */
+void ptrace_engine_report_event(int event, unsigned long message);
+
+#endif /* _PTRACE_ENGINE_HELPERS_H */
