@@ -32,7 +32,7 @@ stock-kernel:
 	@scripts/build-kernel.sh stock
 
 # Guest cases that hold for any kernel, run on stock 6.12.
-STOCK_TESTS ?= ptrace-corners,ptrace-selftests
+STOCK_TESTS ?= ptrace-corners,ptrace-selftests,ptrace-setid-exec,seccomp-selftest
 test-stock:
 	@UG_TESTS=$(STOCK_TESTS) scripts/test.sh stock
 

@@ -53,3 +53,12 @@ for src in "$selftests"/ptrace/*.c; do
 	gcc -std=gnu99 -pthread -Wall -isystem "$uapi/usr/include" -I "$selftests" -o "$exe" "$src" ||
 		ug_die "could not build the ptrace selftest $src"
 done
+# seccomp_bpf: its tracer fixtures use syscall and PTRACE_EVENT_SECCOMP stops.
+mkdir -p "$bin/selftests/seccomp"
+src=$selftests/seccomp/seccomp_bpf.c
+exe=$bin/selftests/seccomp/seccomp_bpf
+if [ ! "$exe" -nt "$src" ]; then
+	gcc -pthread -Wall -Wl,-no-as-needed -isystem "$uapi/usr/include" -I "$selftests" \
+		-o "$exe" "$src" -lcap ||
+		ug_die "could not build the seccomp selftest $src"
+fi
