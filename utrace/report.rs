@@ -219,44 +219,82 @@ fn must_stop(task: &Task, state: &StateGuard<'_>, dying_ok: bool) -> bool {
         .any(|e| e.wants_stop(task) && may_hold(e, dying_ok))
 }
 
+/// How many engines a stop commits at once, under one lock; more are
+/// committed one by one.
+const COMMIT_BATCH: usize = 2;
+
 /// Stops the current task while an engine holds it; returns whether it
 /// slept. Each holder commits to the stop first (see
-/// [`crate::EngineOps::stop_commit`]).
+/// [`crate::EngineOps::stop_commit`]), as the last thing before the sleep:
+/// a ptracer woken there finds the task off its CPU soonest.
 fn stop(task: &Task, utrace: &Utrace, dying_ok: bool) -> bool {
     // The state is set before the holds are read: a tracer that ends its
     // hold and then wakes the task either finds it in TASK_TRACED, or its
     // change is seen here.
     ffi::prepare_stop();
-    if !must_stop(task, &utrace.state.lock(), dying_ok) {
-        ffi::set_running();
-        return false;
-    }
-    // From the first commit (which may wake a tracer) to the sleep, the
-    // task stays on its CPU, so the tracer never waits for it to get off.
-    ffi::stop_preempt_disable();
-    while let Some(engine) = next_commit(task, utrace, dying_ok) {
-        if !engine.ops().stop_commit(&engine) {
-            let _state = utrace.state.lock();
-            engine.set_committed(false);
-            if engine.request() == Action::Stop {
-                engine.set_request(Action::Resume);
-            }
-        }
-    }
     let mut state = utrace.state.lock();
     if !must_stop(task, &state, dying_ok) {
         drop(state);
-        ffi::stop_preempt_enable();
         ffi::set_running();
         return false;
     }
+    let mut commits: [Option<Arc<Engine>>; COMMIT_BATCH] = Default::default();
+    let mut more = false;
+    let mut n = 0;
+    for e in state.engines.iter() {
+        if e.is_committed() || !e.wants_stop(task) || !may_hold(e, dying_ok) {
+            continue;
+        }
+        if n == COMMIT_BATCH {
+            more = true;
+            break;
+        }
+        e.set_committed(true);
+        commits[n] = Some(e.clone());
+        n += 1;
+    }
     state.stopped = true;
-    // Waiters woken now find the task stopped, or about to be.
+    // Waiters woken now find the task stopped, or about to be (a refused
+    // commit may yet cancel the stop: they must look again).
     state.wake_waiters();
     drop(state);
+    // From the first commit (which may wake a tracer) to the sleep, the
+    // task stays on its CPU, so the tracer never waits for it to get off.
+    ffi::stop_preempt_disable();
+    let mut refused = false;
+    for engine in commits.iter().flatten() {
+        refused |= !commit(utrace, engine);
+    }
+    if more || refused {
+        while let Some(engine) = next_commit(task, utrace, dying_ok) {
+            commit(utrace, &engine);
+        }
+        let mut state = utrace.state.lock();
+        if !must_stop(task, &state, dying_ok) {
+            state.stopped = false;
+            drop(state);
+            ffi::stop_preempt_enable();
+            ffi::set_running();
+            return false;
+        }
+    }
     ffi::stop_schedule();
     utrace.state.lock().stopped = false;
     true
+}
+
+/// Tells `engine` the task stops for it; returns false, with its hold
+/// given up, if it refuses.
+fn commit(utrace: &Utrace, engine: &Engine) -> bool {
+    if engine.ops().stop_commit(engine) {
+        return true;
+    }
+    let _state = utrace.state.lock();
+    engine.set_committed(false);
+    if engine.request() == Action::Stop {
+        engine.set_request(Action::Resume);
+    }
+    false
 }
 
 /// The next engine that holds the task and has not committed to its stop
