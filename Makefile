@@ -7,6 +7,9 @@
 #   make stock-kernel   the same pinned 6.12 and config without our code
 #   make test-stock     the ptrace tests on the stock kernel, which pins
 #                       what they expect
+#   make test-strace    strace's whole test suite (hours under TCG);
+#                       STRACE_LANE=stock for the stock kernel,
+#                       UG_STRACE_SHARD=K/M for every M-th test from the K-th
 #   make bench          benchmarks: ratios of our kernel to the stock one
 #
 # The kernel tree grafts this directory as utrace_gdb/ and reads Kbuild
@@ -14,7 +17,7 @@
 
 LANE := $(if $(filter 1 y yes,$(DEBUG)),debug,default)
 
-.PHONY: run test test-stock bench setup kernel stock-kernel host-test
+.PHONY: run test test-stock test-strace bench setup kernel stock-kernel host-test
 
 run:
 	@scripts/run.sh $(LANE)
@@ -32,9 +35,15 @@ stock-kernel:
 	@scripts/build-kernel.sh stock
 
 # Guest cases that hold for any kernel, run on stock 6.12.
-STOCK_TESTS ?= ptrace-corners,ptrace-selftests,ptrace-setid-exec,seccomp-selftest
+STOCK_TESTS ?= ptrace-corners,ptrace-selftests,ptrace-setid-exec,seccomp-selftest,strace-suite
 test-stock:
 	@UG_TESTS=$(STOCK_TESTS) scripts/test.sh stock
+
+# make test runs a representative part of strace's suite; this runs all.
+STRACE_LANE ?= default
+test-strace:
+	@UG_TESTS=strace-suite UG_STRACE_SUITE=full UG_CASE_TIMEOUT=86400 \
+		UG_BOOT_TIMEOUT=90000 scripts/test.sh $(STRACE_LANE)
 
 bench:
 	@scripts/bench.sh

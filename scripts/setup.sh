@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 BINDGEN_VERSION=0.73.2
 APT_PACKAGES="build-essential flex bison bc libelf-dev libssl-dev cpio
 	libclang-dev clang lld qemu-system-x86 gdb gdbserver strace xz-utils
-	busybox-static python3 kmod llvm libcap-dev"
+	busybox-static python3 kmod llvm libcap-dev gawk dpkg-dev libunwind-dev"
 
 missing_packages() {
 	local p

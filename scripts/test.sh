@@ -38,6 +38,7 @@ grep -E '^test .* FAILED$' "$host_log" || true
 
 "$UG_ROOT/scripts/build-kernel.sh" "$lane"
 "$UG_ROOT/scripts/build-guest-bin.sh"
+"$UG_ROOT/scripts/build-strace-tests.sh"
 
 results=$UG_CACHE/results-$lane
 rm -rf "$results"

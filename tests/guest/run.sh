@@ -3,7 +3,8 @@
 # Runs every guest test case and prints KTAP. A case is an executable in
 # tests/guest/cases/: exit 0 passes, 77 skips, anything else fails. Its
 # output becomes KTAP diagnostics. Each case has a time limit: 120 s
-# (ug_case_timeout), or what its own "# case-timeout: SECONDS" line asks.
+# (ug_case_timeout), or what its own "# case-timeout: SECONDS" line asks
+# if that is longer.
 
 cd "$(dirname "$0")/cases" || exit 1
 # ug_tests (kernel command line, from UG_TESTS on the host) picks cases.
@@ -27,9 +28,11 @@ for c in "${cases[@]}"; do
 	echo "utrace-gdb: test $n $name" >/dev/kmsg
 	# Each case runs in its own session; whatever it leaves running is
 	# killed afterwards, so a stray tracee cannot hold up the next case.
-	# A case may ask for more time with a "# case-timeout: SECONDS" line.
+	# A case may ask for more time with a "# case-timeout: SECONDS" line;
+	# a longer ug_case_timeout (make test-strace) wins over it.
 	limit=$(sed -n 's/^# case-timeout: \([0-9]*\)$/\1/p' "$c")
 	limit=${limit:-$case_timeout}
+	[ "$case_timeout" -gt "$limit" ] && limit=$case_timeout
 	# KASAN and lockdep under TCG run everything about four times slower.
 	[ "${ug_lane:-}" = debug ] && limit=$((limit * 4))
 	log=/tmp/case.log
