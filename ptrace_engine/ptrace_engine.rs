@@ -262,8 +262,12 @@ unsafe extern "C" fn ptrace_engine_resume(task: *mut bindings::task_struct) {
     if syscalls {
         events = events | Events::SYSCALL_ENTRY | Events::SYSCALL_EXIT;
     }
-    // A frozen task runs no callback, so this cannot fail on a live engine.
-    let _ = utrace::set_events(task, &engine, events);
+    // Most resumes keep the mode (strace always asks for syscall stops):
+    // then the core's lock and flags are left alone.
+    if engine.events() != events {
+        // A frozen task runs no callback, so this cannot fail.
+        let _ = utrace::set_events(task, &engine, events);
+    }
 }
 
 /// The current task makes the PTRACE_EVENT_* stop `event`, with
