@@ -3,6 +3,7 @@
 //! Engines: what an engine author implements, and the core's record of it.
 
 use crate::{Action, Events, SignalReport};
+use core::any::Any;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering};
 use kernel::bindings;
 use kernel::sync::Arc;
@@ -77,6 +78,14 @@ pub trait EngineOps: Send + Sync {
         Action::Resume
     }
 
+    /// Whether the signal is this engine's own doing, such as a
+    /// breakpoint or a step it set. If one engine claims it, only the
+    /// engines that claim it get [`EngineOps::report_signal`]; the others
+    /// never see the signal. Asked before any engine is told of the signal.
+    fn claims_signal(&self, _engine: &Engine, _signal: &SignalReport<'_>) -> bool {
+        false
+    }
+
     /// The thread is about to act on the signal of the last
     /// [`EngineOps::report_signal`], after any stop: the last chance to
     /// choose what becomes of it (a tracer decides when it resumes).
@@ -103,9 +112,11 @@ pub trait EngineOps: Send + Sync {
     }
 
     /// The thread is about to run a signal handler: its frame is set up
-    /// and the handler's first instruction comes next. A stepping engine
-    /// stops here, or steps on into the handler.
-    fn report_signal_handler(&self, _engine: &Engine) -> Action {
+    /// and the handler's first instruction comes next. `stepping` says
+    /// that the thread was single-stepping (for any engine) when it took
+    /// the signal. A stepping engine stops here, or steps on into the
+    /// handler.
+    fn report_signal_handler(&self, _engine: &Engine, _stepping: bool) -> Action {
         Action::Resume
     }
 
@@ -135,6 +146,13 @@ pub trait EngineOps: Send + Sync {
     /// stops): `what` and `data` mean what the engine says.
     fn report_directed(&self, _engine: &Engine, _what: u32, _data: u64) -> Action {
         Action::Resume
+    }
+
+    /// The engine's own state, for its code outside the callbacks: a
+    /// request handler that found the engine with [`crate::find`] reaches
+    /// its state by downcasting this.
+    fn data(&self) -> Option<&dyn Any> {
+        None
     }
 
     /// The thread is about to stop because this engine holds it: the last

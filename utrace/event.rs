@@ -91,6 +91,11 @@ impl Events {
         self.0 & other.0 != 0
     }
 
+    /// The events of `self` and of `other`: `|` for constants.
+    pub const fn union(self, other: Events) -> Events {
+        Events(self.0 | other.0)
+    }
+
     /// The events of `self` that are not in `other`.
     pub fn without(self, other: Events) -> Events {
         Events(self.0 & !other.0)

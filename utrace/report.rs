@@ -50,7 +50,7 @@ pub(crate) fn queue_report(
 
 /// Marks the engine at `index` as in a callback, if it is attached and
 /// wants `event` (or quiesce reports); `None` otherwise.
-fn begin_callback(utrace: &Utrace, index: usize, event: Events) -> Option<Arc<Engine>> {
+pub(crate) fn begin_callback(utrace: &Utrace, index: usize, event: Events) -> Option<Arc<Engine>> {
     let mut state = utrace.state.lock();
     let engine = state.engines.get(index)?.clone();
     if engine.is_detached() || !engine.events().intersects(event | Events::QUIESCE) {
@@ -62,7 +62,7 @@ fn begin_callback(utrace: &Utrace, index: usize, event: Events) -> Option<Arc<En
 
 /// Applies what `engine`'s callback returned, if anything, and wakes
 /// `barrier` waiters.
-fn end_callback(task: &Task, utrace: &Utrace, engine: &Engine, action: Option<Action>) {
+pub(crate) fn end_callback(task: &Task, utrace: &Utrace, engine: &Engine, action: Option<Action>) {
     let mut state = utrace.state.lock();
     state.reporting = ptr::null();
     if !engine.is_detached() {
@@ -480,7 +480,7 @@ pub(crate) fn signal_handler(stepping: bool) {
         utrace.state.lock().stepping = Step::None;
     }
     report_pass(task, utrace, Events::SIGNAL, false, |engine| {
-        engine.ops().report_signal_handler(engine)
+        engine.ops().report_signal_handler(engine, stepping)
     });
     finish_report(task, utrace);
 }

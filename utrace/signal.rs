@@ -4,9 +4,13 @@
 //! what they may change before the kernel acts on it.
 
 use crate::engine::Engine;
-use crate::report::{current_state, finish_report, report_again, report_pass};
+use crate::report::{
+    begin_callback, current_state, end_callback, finish_report, report_again, report_pass,
+};
+use crate::task_state::Utrace;
 use crate::Events;
 use kernel::bindings;
+use kernel::task::Task;
 
 /// A default action an engine can force on a signal, whatever handler
 /// the thread installed for it.
@@ -30,9 +34,11 @@ pub enum DefaultAction {
 /// A signal the thread is about to act on, as its engines see it.
 ///
 /// Engines are called in attach order; each sees the choices of those
-/// before it. The kernel then acts on [`SignalReport::signr`] (0: none)
-/// with the possibly rewritten siginfo: as the thread would, or with the
-/// default action an engine forced.
+/// before it. A signal that engines claim as their own (see
+/// [`crate::EngineOps::claims_signal`]) is reported to them alone. The
+/// kernel then acts on [`SignalReport::signr`] (0: none) with the
+/// possibly rewritten siginfo: as the thread would, or with the default
+/// action an engine forced.
 pub struct SignalReport<'a> {
     signr: i32,
     kind: Events,
@@ -49,6 +55,11 @@ impl SignalReport<'_> {
     /// The signal number the kernel will act on.
     pub fn signr(&self) -> i32 {
         self.signr
+    }
+
+    /// The signal's `si_code`: where it came from.
+    pub fn code(&self) -> i32 {
+        self.info.__bindgen_anon_1.si_code
     }
 
     /// How the thread would handle the signal as it stands: one of
@@ -109,6 +120,29 @@ impl SignalReport<'_> {
     }
 }
 
+/// Reports the signal to the engines that claim it as theirs (see
+/// [`crate::EngineOps::claims_signal`]); returns whether any did.
+fn report_claims(
+    task: &Task,
+    utrace: &Utrace,
+    kind: Events,
+    report: &mut SignalReport<'_>,
+) -> bool {
+    let count = utrace.state.lock().engines.len();
+    let mut claimed = false;
+    for index in 0..count {
+        let Some(engine) = begin_callback(utrace, index, kind) else {
+            continue;
+        };
+        let ops = engine.ops();
+        let action = (engine.events().intersects(kind) && ops.claims_signal(&engine, report))
+            .then(|| ops.report_signal(&engine, report));
+        claimed |= action.is_some();
+        end_callback(task, utrace, &engine, action);
+    }
+    claimed
+}
+
 /// Reports signal `signr` to the engines that want signals of `kind`;
 /// returns the signal the kernel acts on (0 for none) and what an engine
 /// chose for it, as an `enum utrace_forced` value: a default action, or
@@ -135,9 +169,11 @@ pub(crate) unsafe fn signal(
         // SAFETY: get_signal() owns the siginfo for the whole report.
         info: unsafe { &mut *info },
     };
-    report_pass(task, utrace, kind, false, |engine: &Engine| {
-        engine.ops().report_signal(engine, &mut report)
-    });
+    if !report_claims(task, utrace, kind, &mut report) {
+        report_pass(task, utrace, kind, false, |engine: &Engine| {
+            engine.ops().report_signal(engine, &mut report)
+        });
+    }
     finish_report(task, utrace);
     // The engines that stopped it now say what the signal becomes.
     report_again(task, utrace, kind, |engine: &Engine| {

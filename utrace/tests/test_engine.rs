@@ -268,7 +268,7 @@ impl EngineOps for TestOps {
         self.answer(5)
     }
 
-    fn report_signal_handler(&self, _engine: &Engine) -> Action {
+    fn report_signal_handler(&self, _engine: &Engine, _stepping: bool) -> Action {
         self.count(Counter::Handler);
         self.answer(8)
     }
