@@ -792,10 +792,36 @@ impl EngineOps for Tracer {
     /// Traps of the stub's own making (breakpoints, steps) are consumed
     /// here; any other signal stops the process and waits for gdb, which
     /// says when it resumes whether the thread gets it.
+    /// gdb's own traps are gdb's alone: a breakpoint it inserted, a
+    /// hardware breakpoint or watchpoint it set, a step it asked for. A
+    /// ptracer of the same thread never sees them.
+    fn claims_signal(&self, engine: &Engine, signal: &SignalReport<'_>) -> bool {
+        if signal.signr() != bindings::SIGTRAP as i32 {
+            return false;
+        }
+        let code = signal.code();
+        if code == bindings::SI_KERNEL as i32 {
+            let pc = sys::current_pc(&current());
+            return self.breakpoints.lock().contains(pc.wrapping_sub(1));
+        }
+        if code != bindings::TRAP_HWBKPT as i32 && code != bindings::TRAP_TRACE as i32 {
+            return false;
+        }
+        if self.hw.lock().hit(sys::hw_hits()).is_some() {
+            return true;
+        }
+        code == bindings::TRAP_TRACE as i32
+            && self
+                .threads
+                .lock()
+                .current(engine)
+                .is_some_and(|t| t.run.steps())
+    }
+
     fn report_signal(&self, engine: &Engine, signal: &mut SignalReport<'_>) -> Action {
         let task = current();
         let signr = signal.signr();
-        let code = signal.info().__bindgen_anon_1.si_code;
+        let code = signal.code();
         let pc = sys::current_pc(&task);
         let at_breakpoint = signr == bindings::SIGTRAP as i32
             && code == bindings::SI_KERNEL as i32
@@ -857,7 +883,7 @@ impl EngineOps for Tracer {
     /// A thread gdb steps took a signal into its handler: it stops at the
     /// handler's first instruction, as under ptrace, and gdb goes on
     /// stepping from there if it likes.
-    fn report_signal_handler(&self, engine: &Engine) -> Action {
+    fn report_signal_handler(&self, engine: &Engine, _stepping: bool) -> Action {
         let task = current();
         let stepping = self
             .threads
@@ -873,9 +899,6 @@ impl EngineOps for Tracer {
     /// The thread leaves a signal stop: it gets the signal gdb resumed it
     /// with, which may be another one or none.
     fn report_signal_resume(&self, engine: &Engine, signal: &mut SignalReport<'_>) {
-        if signal.is_ignored() {
-            return;
-        }
         let mut threads = self.threads.lock();
         // A signal gdb passes, or one the stub sent, goes through as is.
         let Some(t) = threads.current(engine).filter(|t| t.at_signal) else {
@@ -885,6 +908,10 @@ impl EngineOps for Tracer {
         t.at_signal = false;
         let written = core::mem::take(&mut t.siginfo_written).then_some(t.siginfo);
         drop(threads);
+        // Another engine (a ptracer) discarded it meanwhile.
+        if signal.is_ignored() {
+            return;
+        }
         match resume_signal {
             0 => signal.ignore(),
             s => {
