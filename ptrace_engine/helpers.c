@@ -87,7 +87,8 @@ int ptrace_engine_syscall_stop(bool entry, kernel_siginfo_t *info,
 
 /**
  * ptrace_engine_event_info - the siginfo of a PTRACE_EVENT_* stop
- * @event: the PTRACE_EVENT_* number
+ * @event: the PTRACE_EVENT_* number, or 0 for the trap of a step into a
+ *         signal handler
  * @info: filled as ptrace_notify() fills it
  *
  * Return: the stop's code, for wait().
@@ -172,3 +173,38 @@ void ptrace_engine_syscall_stop_done(void)
 	if (signr)
 		send_sig(signr, current, 1);
 }
+
+/**
+ * ptrace_engine_steps - whether @task's tracer asked it to step
+ * @task: the task, frozen by a resume request that just armed or
+ *        disarmed its step (PTRACE_SINGLESTEP, PTRACE_SINGLEBLOCK,
+ *        PTRACE_SYSEMU_SINGLESTEP)
+ */
+bool ptrace_engine_steps(struct task_struct *task)
+{
+	return test_tsk_thread_flag(task, TIF_SINGLESTEP);
+}
+
+/**
+ * ptrace_engine_signal_info - the siginfo of the signal a tracer resumed with
+ * @signr: the signal the tracer resumed a signal-delivery stop with
+ * @info: the stop's siginfo, which the tracer may have set
+ *
+ * A signal other than the one in @info gets a siginfo of its own, as sent
+ * by the tracer with kill(), as ptrace_signal() made it.
+ */
+void ptrace_engine_signal_info(int signr, kernel_siginfo_t *info)
+{
+	if (signr == info->si_signo)
+		return;
+	clear_siginfo(info);
+	info->si_signo = signr;
+	info->si_errno = 0;
+	info->si_code = SI_USER;
+	rcu_read_lock();
+	info->si_pid = task_pid_vnr(current->parent);
+	info->si_uid = from_kuid_munged(current_user_ns(),
+					task_uid(current->parent));
+	rcu_read_unlock();
+}
+

@@ -17,6 +17,8 @@ bool ptrace_engine_commit_trap(int code, unsigned long message,
 			       struct kernel_siginfo *info);
 void ptrace_engine_syscall_stop_done(void);
 int ptrace_engine_event_info(int event, struct kernel_siginfo *info);
+bool ptrace_engine_steps(struct task_struct *task);
+void ptrace_engine_signal_info(int signr, struct kernel_siginfo *info);
 
 /* Rust, called by ptrace_engine_event(). */
 void ptrace_engine_report_event(int event, unsigned long message);

@@ -11,23 +11,25 @@
 //! holds the thread while `JOBCTL_TRACED` is set, as a ptrace stop always
 //! was, and [`EngineOps::stop_done`] acts on the tracer's resume code.
 //!
-//! So far the system call stops and the PTRACE_EVENT_* stops (fork,
-//! vfork, clone, vfork done, exec, exit, seccomp) go through the engine;
-//! signal-delivery stops, group stops and the other job control traps
-//! are still ptrace_stop()'s own.
+//! So far the system call stops, the PTRACE_EVENT_* stops (fork, vfork,
+//! clone, vfork done, exec, exit, seccomp), the signal-delivery stops and
+//! the trap of a step into a signal handler go through the engine; group
+//! stops and the other job control traps are still ptrace_stop()'s own.
 //!
 //! Once its tracer lets go, an engine stays attached and does nothing,
 //! until the thread is reaped or traced again. Detaching it there and then
 //! would race with a new tracer's attach.
 
+use core::any::Any;
 use core::ffi::{c_int, c_ulong};
-use core::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+use core::ptr;
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU8, AtomicUsize, Ordering};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::task::Task;
 use kernel::types::Opaque;
-use utrace::{Action, AttachMode, Engine, EngineOps, Events, SyscallEntry, UserRegs};
+use utrace::{Action, AttachMode, Engine, EngineOps, Events, SignalReport, SyscallEntry, UserRegs};
 
 const __LOG_PREFIX: &[u8] = b"ptrace_engine\0";
 
@@ -51,7 +53,20 @@ extern "C" {
     fn ptrace_engine_event_info(event: c_int, info: *mut bindings::kernel_siginfo) -> c_int;
     fn ptrace_stop_done() -> c_int;
     fn ptrace_engine_syscalls_traced(task: *mut bindings::task_struct) -> bool;
+    fn ptrace_engine_steps(task: *mut bindings::task_struct) -> bool;
+    fn ptrace_engine_signal_info(signr: c_int, info: *mut bindings::kernel_siginfo);
 }
+
+/// The events a traced thread reports to its engine, but for system calls.
+const TRACED_EVENTS: Events = Events::CLONE.union(Events::ALL_SIGNALS);
+
+/// The kinds of stop, which end differently.
+const SYSCALL_STOP: u8 = 0;
+/// A PTRACE_EVENT_* stop, or the trap of a step into a signal handler:
+/// the resume code means nothing.
+const EVENT_STOP: u8 = 1;
+/// A signal-delivery stop: the resume code is the signal to deliver.
+const SIGNAL_STOP: u8 = 2;
 
 /// What ptrace engines have in common, instead of their ops objects: one
 /// engine of this kind per thread.
@@ -72,17 +87,28 @@ struct Tracee {
     code: AtomicI32,
     /// What PTRACE_GETEVENTMSG returns during the stop.
     message: AtomicUsize,
-    /// What PTRACE_GETSIGINFO returns during the stop.
+    /// What PTRACE_GETSIGINFO returns during a trap the engine makes.
     info: Opaque<bindings::kernel_siginfo>,
-    /// The stop is a PTRACE_EVENT_* stop, whose resume code means nothing;
-    /// a system call stop's sends the signal it names.
-    event_stop: AtomicBool,
+    /// The siginfo of the signal a signal-delivery stop is for, in
+    /// get_signal()'s frame, for PTRACE_GETSIGINFO and PTRACE_SETSIGINFO.
+    signal_info: AtomicPtr<bindings::kernel_siginfo>,
+    /// `SYSCALL_STOP`, `EVENT_STOP` or `SIGNAL_STOP`.
+    kind: AtomicU8,
+    /// The signal a signal-delivery stop ends with: the tracer's resume
+    /// code, or the signal itself if the thread did not stop.
+    resume_signal: AtomicI32,
+    /// The thread stopped for a signal, and has yet to act on the
+    /// tracer's choice.
+    at_signal: AtomicBool,
+    /// The tracer's last resume asked for a single step or a block step.
+    steps: AtomicBool,
 }
 
-// SAFETY: `info` is written only by the traced thread, in a callback,
-// before it commits to the stop; the tracer reads and writes it (through
-// `last_siginfo`) only while the thread sleeps in that stop, frozen by
-// the request, as with the siginfo on ptrace_stop()'s caller's stack.
+// SAFETY: `info` (or the siginfo `signal_info` points to) is written only
+// by the traced thread, in a callback, before it commits to the stop; the
+// tracer reads and writes it (through `last_siginfo`) only while the
+// thread sleeps in that stop, frozen by the request, as with the siginfo
+// on ptrace_stop()'s caller's stack.
 unsafe impl Sync for Tracee {}
 // SAFETY: As above; nothing in `Tracee` belongs to one thread.
 unsafe impl Send for Tracee {}
@@ -101,21 +127,45 @@ impl Tracee {
         };
         self.code.store(code, Ordering::Relaxed);
         self.message.store(message as usize, Ordering::Relaxed);
-        self.event_stop.store(false, Ordering::Relaxed);
+        self.kind.store(SYSCALL_STOP, Ordering::Relaxed);
         (code != 0, emulate)
     }
 
-    /// Stops tracing system calls once the tracer let go.
-    fn quiet_if_untraced(engine: &Engine) {
-        // SAFETY: A callback runs in the current task.
-        let task = unsafe { &*bindings::get_current().cast::<Task>() };
-        // SAFETY: `task` is the current task.
-        if !unsafe { ptrace_engine_is_traced(task_ptr(task)) } {
-            // Only clone reports are left: a clone must be seen if the
-            // thread is traced again. This cannot fail on a live engine.
-            let _ = utrace::set_events(task, engine, Events::CLONE);
-        }
+    /// Records the PTRACE_EVENT_* stop `event` (0 for the trap of a step
+    /// into a signal handler), whose message is `message`.
+    fn event_stop(&self, event: c_int, message: u64) -> Action {
+        // SAFETY: `info` is ours to write: the thread is not in a stop.
+        let code = unsafe { ptrace_engine_event_info(event, self.info.get()) };
+        self.code.store(code, Ordering::Relaxed);
+        self.message.store(message as usize, Ordering::Relaxed);
+        self.kind.store(EVENT_STOP, Ordering::Relaxed);
+        Action::Stop
     }
+
+    /// Whether the current thread is ptraced; if not, its engine stops
+    /// reporting all but clones, until it is traced again.
+    fn traced_or_quiet(engine: &Engine) -> bool {
+        let task = current();
+        // SAFETY: `task` is the current task.
+        if unsafe { ptrace_engine_is_traced(task_ptr(task)) } {
+            return true;
+        }
+        // A clone must be seen if the thread is traced again. This cannot
+        // fail on a live engine.
+        let _ = utrace::set_events(task, engine, Events::CLONE);
+        false
+    }
+
+    /// The state of a ptrace engine that [`utrace::find`] found.
+    fn of(engine: &Engine) -> Option<&Tracee> {
+        engine.ops().data()?.downcast_ref::<Tracee>()
+    }
+}
+
+/// The current task, for the callbacks, which run in it.
+fn current() -> &'static Task {
+    // SAFETY: A callback runs in the current task, which outlives it.
+    unsafe { &*bindings::get_current().cast::<Task>() }
 }
 
 impl EngineOps for Tracee {
@@ -126,7 +176,7 @@ impl EngineOps for Tracee {
     fn report_syscall_entry(&self, engine: &Engine, _regs: &mut UserRegs<'_>) -> SyscallEntry {
         let (stops, abort) = self.syscall_stop(true);
         if !stops {
-            Self::quiet_if_untraced(engine);
+            Self::traced_or_quiet(engine);
         }
         SyscallEntry {
             action: if stops { Action::Stop } else { Action::Resume },
@@ -138,8 +188,56 @@ impl EngineOps for Tracee {
         if self.syscall_stop(false).0 {
             return Action::Stop;
         }
-        Self::quiet_if_untraced(engine);
+        Self::traced_or_quiet(engine);
         Action::Resume
+    }
+
+    /// A signal-delivery stop, as ptrace_signal() made. A signal another
+    /// engine discarded, or claimed as its own, is not there for ptrace.
+    fn report_signal(&self, engine: &Engine, signal: &mut SignalReport<'_>) -> Action {
+        if signal.is_ignored() || !Self::traced_or_quiet(engine) {
+            return Action::Resume;
+        }
+        let signr = signal.signr();
+        let info: *mut bindings::kernel_siginfo = signal.info();
+        self.code.store(signr, Ordering::Relaxed);
+        self.message.store(0, Ordering::Relaxed);
+        self.signal_info.store(info, Ordering::Relaxed);
+        self.resume_signal.store(signr, Ordering::Relaxed);
+        self.kind.store(SIGNAL_STOP, Ordering::Relaxed);
+        self.at_signal.store(true, Ordering::Relaxed);
+        Action::Stop
+    }
+
+    /// The signal becomes the one the tracer resumed with: none, the same
+    /// one with the siginfo the tracer may have set, or another, sent as
+    /// by the tracer. (The core puts it back in the queue if it is now
+    /// blocked, or if SIGKILL is pending.)
+    fn report_signal_resume(&self, _engine: &Engine, signal: &mut SignalReport<'_>) {
+        if !self.at_signal.swap(false, Ordering::Relaxed) {
+            return;
+        }
+        self.signal_info.store(ptr::null_mut(), Ordering::Relaxed);
+        if signal.is_ignored() {
+            return;
+        }
+        match self.resume_signal.load(Ordering::Relaxed) {
+            0 => signal.ignore(),
+            signr => {
+                // SAFETY: The siginfo is get_signal()'s, ours in the report.
+                unsafe { ptrace_engine_signal_info(signr, signal.info()) };
+                signal.deliver(signr);
+            }
+        }
+    }
+
+    /// A thread the tracer single-steps traps on entering a handler, as
+    /// signal_delivered() made it: a SIGTRAP stop with si_code SIGTRAP.
+    fn report_signal_handler(&self, engine: &Engine, stepping: bool) -> Action {
+        if !stepping || !self.steps.load(Ordering::Relaxed) || !Self::traced_or_quiet(engine) {
+            return Action::Resume;
+        }
+        self.event_stop(0, 0)
     }
 
     fn report_clone(&self, _engine: &Engine, _clone_flags: u64, child: &Task) -> Action {
@@ -154,21 +252,25 @@ impl EngineOps for Tracee {
     }
 
     fn report_directed(&self, _engine: &Engine, event: u32, message: u64) -> Action {
-        // SAFETY: `info` is ours to write: the thread is not in a stop.
-        let code = unsafe { ptrace_engine_event_info(event as c_int, self.info.get()) };
-        self.code.store(code, Ordering::Relaxed);
-        self.message.store(message as usize, Ordering::Relaxed);
-        self.event_stop.store(true, Ordering::Relaxed);
-        Action::Stop
+        self.event_stop(event as c_int, message)
+    }
+
+    fn data(&self) -> Option<&dyn Any> {
+        Some(self)
     }
 
     fn stop_commit(&self, _engine: &Engine) -> bool {
         let code = self.code.load(Ordering::Relaxed);
         let message = self.message.load(Ordering::Relaxed) as c_ulong;
+        let info = match self.kind.load(Ordering::Relaxed) {
+            SIGNAL_STOP => self.signal_info.load(Ordering::Relaxed),
+            _ => self.info.get(),
+        };
         // SAFETY: Called by the stopping thread in TASK_TRACED with
-        // preemption off, as ptrace_stop_commit() needs; `info` lives as
-        // long as the engine, which the core holds during the stop.
-        code != 0 && unsafe { ptrace_engine_commit_trap(code, message, self.info.get()) }
+        // preemption off, as ptrace_stop_commit() needs. `info` lives as
+        // long as the engine, which the core holds during the stop, or is
+        // the siginfo of the signal report the stop is part of.
+        code != 0 && unsafe { ptrace_engine_commit_trap(code, message, info) }
     }
 
     fn holds_stop(&self, _engine: &Engine, task: &Task) -> bool {
@@ -178,12 +280,18 @@ impl EngineOps for Tracee {
 
     fn stop_done(&self, _engine: &Engine) {
         self.code.store(0, Ordering::Relaxed);
-        if self.event_stop.load(Ordering::Relaxed) {
+        match self.kind.load(Ordering::Relaxed) {
             // SAFETY: Called by the thread itself, after a committed stop.
-            unsafe { ptrace_stop_done() };
-        } else {
-            // SAFETY: As above.
-            unsafe { ptrace_engine_syscall_stop_done() }
+            SYSCALL_STOP => unsafe { ptrace_engine_syscall_stop_done() },
+            SIGNAL_STOP => {
+                // SAFETY: As above.
+                let signr = unsafe { ptrace_stop_done() };
+                self.resume_signal.store(signr, Ordering::Relaxed);
+            }
+            _ => {
+                // SAFETY: As above.
+                let _ = unsafe { ptrace_stop_done() };
+            }
         }
     }
 
@@ -205,7 +313,11 @@ fn attach(task: &Task) -> Result {
             code: AtomicI32::new(0),
             message: AtomicUsize::new(0),
             info: Opaque::uninit(),
-            event_stop: AtomicBool::new(false),
+            signal_info: AtomicPtr::new(ptr::null_mut()),
+            kind: AtomicU8::new(SYSCALL_STOP),
+            resume_signal: AtomicI32::new(0),
+            at_signal: AtomicBool::new(false),
+            steps: AtomicBool::new(false),
         },
         GFP_KERNEL,
     )?;
@@ -215,8 +327,14 @@ fn attach(task: &Task) -> Result {
         Err(e) => return Err(e),
     };
     // An engine already there may serve a tracer that traces system
-    // calls (a second PTRACE_ATTACH fails later): only add clone reports.
-    utrace::set_events(task, &engine, engine.events() | Events::CLONE)
+    // calls (a second PTRACE_ATTACH fails later): only add what a new
+    // tracer needs, and forget a step an old one asked for.
+    // SAFETY: The caller holds `task`.
+    let traced = unsafe { ptrace_engine_is_traced(task_ptr(task)) };
+    if let Some(tracee) = Tracee::of(&engine).filter(|_| !traced) {
+        tracee.steps.store(false, Ordering::Relaxed);
+    }
+    utrace::set_events(task, &engine, engine.events() | TRACED_EVENTS)
 }
 
 /// Gives `task` a ptrace engine before its tracer links to it.
@@ -243,7 +361,8 @@ unsafe extern "C" fn ptrace_engine_attach(task: *mut bindings::task_struct) -> c
 }
 
 /// The tracer resumed `task`: its engine reports system calls only if the
-/// tracer asked for system call stops (PTRACE_SYSCALL, PTRACE_SYSEMU).
+/// tracer asked for system call stops (PTRACE_SYSCALL, PTRACE_SYSEMU), and
+/// traps on entering a signal handler only if it asked for a step.
 ///
 /// # Safety
 ///
@@ -253,12 +372,17 @@ unsafe extern "C" fn ptrace_engine_attach(task: *mut bindings::task_struct) -> c
 unsafe extern "C" fn ptrace_engine_resume(task: *mut bindings::task_struct) {
     // SAFETY: The caller holds `task`, which ptrace froze.
     let syscalls = unsafe { ptrace_engine_syscalls_traced(task) };
+    // SAFETY: As above.
+    let steps = unsafe { ptrace_engine_steps(task) };
     // SAFETY: As above; `Task` is a transparent wrapper.
     let task = unsafe { &*task.cast::<Task>() };
     let Ok(engine) = utrace::find(task, identity()) else {
         return;
     };
-    let mut events = Events::CLONE;
+    if let Some(tracee) = Tracee::of(&engine) {
+        tracee.steps.store(steps, Ordering::Relaxed);
+    }
+    let mut events = TRACED_EVENTS;
     if syscalls {
         events = events | Events::SYSCALL_ENTRY | Events::SYSCALL_EXIT;
     }
