@@ -208,3 +208,23 @@ void ptrace_engine_signal_info(int signr, kernel_siginfo_t *info)
 	rcu_read_unlock();
 }
 
+/**
+ * ptrace_engine_jobctl_trap - the job control trap of a ptraced task
+ *
+ * Called by do_jobctl_trap() without siglock: the ptrace engine makes the
+ * trap, and ptrace_jobctl_trap_commit() tells the tracer.
+ */
+void ptrace_engine_jobctl_trap(void)
+{
+	if (likely(ptrace_engine_report_trap()))
+		return;
+	/*
+	 * Every ptraced task has an engine. Without one, give up the trap,
+	 * or get_signal() would come back to it forever.
+	 */
+	WARN_ON_ONCE(1);
+	spin_lock_irq(&current->sighand->siglock);
+	task_clear_jobctl_pending(current, JOBCTL_TRAP_MASK);
+	task_clear_jobctl_trapping(current);
+	spin_unlock_irq(&current->sighand->siglock);
+}

@@ -20,7 +20,8 @@ int ptrace_engine_event_info(int event, struct kernel_siginfo *info);
 bool ptrace_engine_steps(struct task_struct *task);
 void ptrace_engine_signal_info(int signr, struct kernel_siginfo *info);
 
-/* Rust, called by ptrace_engine_event(). */
+/* Rust, called by ptrace_engine_event() and ptrace_engine_jobctl_trap(). */
 void ptrace_engine_report_event(int event, unsigned long message);
+bool ptrace_engine_report_trap(void);
 
 #endif /* _PTRACE_ENGINE_HELPERS_H */

@@ -11,10 +11,11 @@
 //! holds the thread while `JOBCTL_TRACED` is set, as a ptrace stop always
 //! was, and [`EngineOps::stop_done`] acts on the tracer's resume code.
 //!
-//! So far the system call stops, the PTRACE_EVENT_* stops (fork, vfork,
-//! clone, vfork done, exec, exit, seccomp), the signal-delivery stops and
-//! the trap of a step into a signal handler go through the engine; group
-//! stops and the other job control traps are still ptrace_stop()'s own.
+//! Every ptrace stop is the engine's: system call stops, PTRACE_EVENT_*
+//! stops (fork, vfork, clone, vfork done, exec, exit, seccomp),
+//! signal-delivery stops, the trap of a step into a signal handler, and
+//! the job control traps (a group stop, PTRACE_INTERRUPT, PTRACE_LISTEN's
+//! notifications, the first trap of a seized task).
 //!
 //! Once its tracer lets go, an engine stays attached and does nothing,
 //! until the thread is reaped or traced again. Detaching it there and then
@@ -55,6 +56,7 @@ extern "C" {
     fn ptrace_engine_syscalls_traced(task: *mut bindings::task_struct) -> bool;
     fn ptrace_engine_steps(task: *mut bindings::task_struct) -> bool;
     fn ptrace_engine_signal_info(signr: c_int, info: *mut bindings::kernel_siginfo);
+    fn ptrace_jobctl_trap_commit(info: *mut bindings::kernel_siginfo) -> bool;
 }
 
 /// The events a traced thread reports to its engine, but for system calls.
@@ -67,6 +69,13 @@ const SYSCALL_STOP: u8 = 0;
 const EVENT_STOP: u8 = 1;
 /// A signal-delivery stop: the resume code is the signal to deliver.
 const SIGNAL_STOP: u8 = 2;
+/// A job control trap, whose code is read as it is committed; the resume
+/// code means nothing.
+const JOBCTL_TRAP: u8 = 3;
+
+/// What `report_directed` reports for a job control trap, besides the
+/// PTRACE_EVENT_* numbers: PTRACE_EVENT_STOP, which bindgen does not see.
+const JOBCTL_TRAP_EVENT: u32 = 128;
 
 /// What ptrace engines have in common, instead of their ops objects: one
 /// engine of this kind per thread.
@@ -92,7 +101,7 @@ struct Tracee {
     /// The siginfo of the signal a signal-delivery stop is for, in
     /// get_signal()'s frame, for PTRACE_GETSIGINFO and PTRACE_SETSIGINFO.
     signal_info: AtomicPtr<bindings::kernel_siginfo>,
-    /// `SYSCALL_STOP`, `EVENT_STOP` or `SIGNAL_STOP`.
+    /// `SYSCALL_STOP`, `EVENT_STOP`, `SIGNAL_STOP` or `JOBCTL_TRAP`.
     kind: AtomicU8,
     /// The signal a signal-delivery stop ends with: the tracer's resume
     /// code, or the signal itself if the thread did not stop.
@@ -252,6 +261,10 @@ impl EngineOps for Tracee {
     }
 
     fn report_directed(&self, _engine: &Engine, event: u32, message: u64) -> Action {
+        if event == JOBCTL_TRAP_EVENT {
+            self.kind.store(JOBCTL_TRAP, Ordering::Relaxed);
+            return Action::Stop;
+        }
         self.event_stop(event as c_int, message)
     }
 
@@ -263,13 +276,17 @@ impl EngineOps for Tracee {
         let code = self.code.load(Ordering::Relaxed);
         let message = self.message.load(Ordering::Relaxed) as c_ulong;
         let info = match self.kind.load(Ordering::Relaxed) {
+            // SAFETY: Called by the stopping thread in TASK_TRACED with
+            // preemption off, as ptrace_jobctl_trap_commit() needs; `info`
+            // lives as long as the engine, which the core holds during
+            // the stop.
+            JOBCTL_TRAP => return unsafe { ptrace_jobctl_trap_commit(self.info.get()) },
             SIGNAL_STOP => self.signal_info.load(Ordering::Relaxed),
             _ => self.info.get(),
         };
-        // SAFETY: Called by the stopping thread in TASK_TRACED with
-        // preemption off, as ptrace_stop_commit() needs. `info` lives as
-        // long as the engine, which the core holds during the stop, or is
-        // the siginfo of the signal report the stop is part of.
+        // SAFETY: As above, for ptrace_stop_commit(); `info` is the
+        // engine's, or the siginfo of the signal report the stop is part
+        // of.
         code != 0 && unsafe { ptrace_engine_commit_trap(code, message, info) }
     }
 
@@ -392,6 +409,17 @@ unsafe extern "C" fn ptrace_engine_resume(task: *mut bindings::task_struct) {
         // A frozen task runs no callback, so this cannot fail.
         let _ = utrace::set_events(task, &engine, events);
     }
+}
+
+/// The current task makes the job control trap its tracer asked for,
+/// from do_jobctl_trap(); returns false if it has no ptrace engine.
+#[no_mangle]
+extern "C" fn ptrace_engine_report_trap() -> bool {
+    let Ok(engine) = utrace::find(current(), identity()) else {
+        return false;
+    };
+    utrace::report_directed(&engine, JOBCTL_TRAP_EVENT, 0);
+    true
 }
 
 /// The current task makes the PTRACE_EVENT_* stop `event`, with
