@@ -1,5 +1,5 @@
 #!/bin/bash
-# case-timeout: 480
+# case-timeout: 570
 # ptrace(2) in its hard corners, one program per topic (progs/ptrace_*.c,
 # on the harness progs/ptrace_check.h):
 #   ptrace_seize         SEIZE, INTERRUPT and LISTEN; group stop of an
@@ -13,13 +13,15 @@
 #   ptrace_signals       signal-delivery stops: SETSIGINFO, a replaced or
 #                        blocked signal, ignored signals, a step into a
 #                        handler
+#   ptrace_jobctl        job control traps: attach to a stopped task,
+#                        INTERRUPT in read() and during a stop
 # Every subtest asserts what a stock 6.12 kernel does, so this case must
 # pass on stock and on ours. All programs run; the case fails if any
 # reports "not ok", exits non-zero, or passes fewer subtests than its
 # "1..N" line plans.
 #
-# The time limit: 15 subtests in all, and ptrace_check.h gives up on a
-# stuck one after at most 30 s, so 450 s even if every one hangs.
+# The time limit: 18 subtests in all, and ptrace_check.h gives up on a
+# stuck one after at most 30 s, so 540 s even if every one hangs.
 #
 # It does not source ../lib.sh, which skips when the utrace test engine is
 # missing: on a stock kernel this case must run, not skip.
@@ -33,6 +35,7 @@ progs=(
 	ptrace_detach
 	ptrace_syscall
 	ptrace_signals
+	ptrace_jobctl
 )
 
 log=$(mktemp)
