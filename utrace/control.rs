@@ -215,10 +215,14 @@ pub fn barrier(task: &Task, engine: &Engine) -> Result {
         return Ok(());
     };
     let mut state = utrace.state.lock();
+    state.barrier_waiters += 1;
+    let mut result = Ok(());
     while core::ptr::eq(state.reporting, engine) {
         if utrace.callback_done.wait_interruptible(&mut state) {
-            return Err(ERESTARTSYS);
+            result = Err(ERESTARTSYS);
+            break;
         }
     }
-    Ok(())
+    state.barrier_waiters -= 1;
+    result
 }

@@ -61,10 +61,11 @@ pub(crate) fn begin_callback(utrace: &Utrace, index: usize, event: Events) -> Op
 }
 
 /// Applies what `engine`'s callback returned, if anything, and wakes
-/// `barrier` waiters.
+/// `barrier` waiters, if any.
 pub(crate) fn end_callback(task: &Task, utrace: &Utrace, engine: &Engine, action: Option<Action>) {
     let mut state = utrace.state.lock();
     state.reporting = ptr::null();
+    let waiters = state.barrier_waiters != 0;
     if !engine.is_detached() {
         match action {
             None => {}
@@ -78,7 +79,9 @@ pub(crate) fn end_callback(task: &Task, utrace: &Utrace, engine: &Engine, action
         }
     }
     drop(state);
-    utrace.callback_done.notify_all();
+    if waiters {
+        utrace.callback_done.notify_all();
+    }
 }
 
 /// Calls, for every engine attached before the pass began, `report` if the
@@ -168,11 +171,13 @@ pub(crate) fn finish_report(task: &Task, utrace: &Utrace) {
 /// engines that ask for that (`dying_ok`).
 fn finish_report_as(task: &Task, utrace: &Utrace, dying_ok: bool) {
     loop {
-        purge_detached(task, utrace, &mut utrace.state.lock());
-        let slept = stop(task, utrace, dying_ok);
-        end_commits(task, utrace, dying_ok);
-        if slept {
-            continue;
+        match stop(task, utrace, dying_ok) {
+            Stopped::Slept => {
+                end_commits(task, utrace, dying_ok, true);
+                continue;
+            }
+            Stopped::NotCommitted => {}
+            Stopped::Committed => end_commits(task, utrace, dying_ok, false),
         }
         let mut state = utrace.state.lock();
         purge_detached(task, utrace, &mut state);
@@ -219,24 +224,41 @@ fn must_stop(task: &Task, state: &StateGuard<'_>, dying_ok: bool) -> bool {
         .any(|e| e.wants_stop(task) && may_hold(e, dying_ok))
 }
 
-/// How many engines a stop commits at once, under one lock; more are
-/// committed one by one.
+/// How many engines a stop commits at once, or hears that it is over,
+/// under one lock; more are dealt with one by one.
 const COMMIT_BATCH: usize = 2;
 
-/// Stops the current task while an engine holds it; returns whether it
-/// slept. Each holder commits to the stop first (see
+/// What [`stop`] did.
+enum Stopped {
+    /// The task slept in a stop.
+    Slept,
+    /// It did not stop, and no engine is committed to a stop.
+    NotCommitted,
+    /// It did not stop, but engines committed to a stop before have yet
+    /// to hear that it is over.
+    Committed,
+}
+
+/// Stops the current task while an engine holds it, after dropping
+/// detached engines. Each holder commits to the stop first (see
 /// [`crate::EngineOps::stop_commit`]), as the last thing before the sleep:
 /// a ptracer woken there finds the task off its CPU soonest.
-fn stop(task: &Task, utrace: &Utrace, dying_ok: bool) -> bool {
+fn stop(task: &Task, utrace: &Utrace, dying_ok: bool) -> Stopped {
     // The state is set before the holds are read: a tracer that ends its
     // hold and then wakes the task either finds it in TASK_TRACED, or its
     // change is seen here.
     ffi::prepare_stop();
     let mut state = utrace.state.lock();
+    purge_detached(task, utrace, &mut state);
     if !must_stop(task, &state, dying_ok) {
+        let committed = state.committed != 0;
         drop(state);
         ffi::set_running();
-        return false;
+        return if committed {
+            Stopped::Committed
+        } else {
+            Stopped::NotCommitted
+        };
     }
     let mut commits: [Option<Arc<Engine>>; COMMIT_BATCH] = Default::default();
     let mut more = false;
@@ -249,9 +271,11 @@ fn stop(task: &Task, utrace: &Utrace, dying_ok: bool) -> bool {
             more = true;
             break;
         }
-        e.set_committed(true);
         commits[n] = Some(e.clone());
         n += 1;
+    }
+    for engine in commits.iter().flatten() {
+        state.set_committed(engine, true);
     }
     state.stopped = true;
     // Waiters woken now find the task stopped, or about to be (a refused
@@ -272,15 +296,19 @@ fn stop(task: &Task, utrace: &Utrace, dying_ok: bool) -> bool {
         let mut state = utrace.state.lock();
         if !must_stop(task, &state, dying_ok) {
             state.stopped = false;
+            let committed = state.committed != 0;
             drop(state);
             ffi::stop_preempt_enable();
             ffi::set_running();
-            return false;
+            return if committed {
+                Stopped::Committed
+            } else {
+                Stopped::NotCommitted
+            };
         }
     }
     ffi::stop_schedule();
-    utrace.state.lock().stopped = false;
-    true
+    Stopped::Slept
 }
 
 /// Tells `engine` the task stops for it; returns false, with its hold
@@ -289,8 +317,8 @@ fn commit(utrace: &Utrace, engine: &Engine) -> bool {
     if engine.ops().stop_commit(engine) {
         return true;
     }
-    let _state = utrace.state.lock();
-    engine.set_committed(false);
+    let mut state = utrace.state.lock();
+    state.set_committed(engine, false);
     if engine.request() == Action::Stop {
         engine.set_request(Action::Resume);
     }
@@ -300,38 +328,57 @@ fn commit(utrace: &Utrace, engine: &Engine) -> bool {
 /// The next engine that holds the task and has not committed to its stop
 /// yet, marked as committed.
 fn next_commit(task: &Task, utrace: &Utrace, dying_ok: bool) -> Option<Arc<Engine>> {
-    let state = utrace.state.lock();
+    let mut state = utrace.state.lock();
     let engine = state
         .engines
         .iter()
-        .find(|e| !e.is_committed() && e.wants_stop(task) && may_hold(e, dying_ok))?;
-    engine.set_committed(true);
-    Some(engine.clone())
+        .find(|e| !e.is_committed() && e.wants_stop(task) && may_hold(e, dying_ok))?
+        .clone();
+    state.set_committed(&engine, true);
+    Some(engine)
 }
 
 /// Tells each engine whose stop is over (it resumed or detached, its hold
 /// ended, or SIGKILL won) that it is over. A hold that ended by other
 /// means than a request also ends the engine's [`Action::Stop`] request.
-fn end_commits(task: &Task, utrace: &Utrace, dying_ok: bool) {
+/// `woken`: the task is back from its sleep in the stop.
+fn end_commits(task: &Task, utrace: &Utrace, dying_ok: bool, mut woken: bool) {
     loop {
-        let engine = {
-            let state = utrace.state.lock();
-            let Some(engine) = state.engines.iter().find(|e| {
-                e.is_committed()
+        let mut done: [Option<Arc<Engine>>; COMMIT_BATCH] = Default::default();
+        let mut n = 0;
+        {
+            let mut state = utrace.state.lock();
+            if core::mem::take(&mut woken) {
+                state.stopped = false;
+            }
+            for e in state.engines.iter() {
+                let over = e.is_committed()
                     && (!may_hold(e, dying_ok)
                         || e.is_detached()
                         || !e.ops().holds_stop(e, task)
-                        || e.request() != Action::Stop)
-            }) else {
-                return;
-            };
-            engine.set_committed(false);
-            if engine.request() == Action::Stop && !engine.ops().holds_stop(engine, task) {
-                engine.set_request(Action::Resume);
+                        || e.request() != Action::Stop);
+                if !over {
+                    continue;
+                }
+                if e.request() == Action::Stop && !e.ops().holds_stop(e, task) {
+                    e.set_request(Action::Resume);
+                }
+                done[n] = Some(e.clone());
+                n += 1;
+                if n == COMMIT_BATCH {
+                    break;
+                }
             }
-            engine.clone()
-        };
-        engine.ops().stop_done(&engine);
+            for engine in done.iter().flatten() {
+                state.set_committed(engine, false);
+            }
+        }
+        for engine in done.iter().flatten() {
+            engine.ops().stop_done(engine);
+        }
+        if n < COMMIT_BATCH {
+            return;
+        }
     }
 }
 

@@ -23,6 +23,11 @@ pub(crate) struct State {
     pub(crate) engines: KVec<Arc<Engine>>,
     /// The engine whose callback is running, for `barrier`; null if none.
     pub(crate) reporting: *const Engine,
+    /// How many `barrier` callers wait for a callback to return.
+    pub(crate) barrier_waiters: u32,
+    /// How many engines committed to the task's stop and have not been
+    /// told it is over.
+    pub(crate) committed: u32,
     /// The task is in a utrace stop (or about to schedule into one).
     pub(crate) stopped: bool,
     /// The report work is queued and has not run yet.
@@ -69,6 +74,19 @@ impl State {
         self.engines
             .iter()
             .any(|e| !e.is_detached() && e.ops().makes_exec_unsafe())
+    }
+
+    /// Marks `engine` as committed to the task's stop, or not, and keeps
+    /// count.
+    pub(crate) fn set_committed(&mut self, engine: &Engine, committed: bool) {
+        if engine.is_committed() != committed {
+            engine.set_committed(committed);
+            if committed {
+                self.committed += 1;
+            } else {
+                self.committed -= 1;
+            }
+        }
     }
 
     /// The stepping the attached engines ask for.
@@ -129,6 +147,8 @@ impl Utrace {
             state <- new_spinlock!(State {
                 engines: KVec::new(),
                 reporting: ptr::null(),
+                barrier_waiters: 0,
+                committed: 0,
                 stopped: false,
                 report_queued: false,
                 death_begun: false,
