@@ -9,6 +9,7 @@
 #include <linux/ptrace_engine.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/signal.h>
 #include <linux/task_work.h>
 
@@ -227,4 +228,25 @@ void ptrace_engine_jobctl_trap(void)
 	task_clear_jobctl_pending(current, JOBCTL_TRAP_MASK);
 	task_clear_jobctl_trapping(current);
 	spin_unlock_irq(&current->sighand->siglock);
+}
+
+/**
+ * ptrace_engine_untrace_child - let a new child that got no engine go
+ * @child: a child that kernel_clone() auto-attached to its parent's
+ *         tracer and has not woken yet
+ *
+ * Without a ptrace engine the child could make no ptrace stop, so it is
+ * not left traced: it is unlinked from the tracer, and the SIGSTOP (or
+ * the STOP trap, if seized) ptrace_init_task() gave it is dropped.
+ */
+void ptrace_engine_untrace_child(struct task_struct *child)
+{
+	write_lock_irq(&tasklist_lock);
+	if (child->ptrace) {
+		__ptrace_unlink(child);
+		spin_lock(&child->sighand->siglock);
+		sigdelset(&child->pending.signal, SIGSTOP);
+		spin_unlock(&child->sighand->siglock);
+	}
+	write_unlock_irq(&tasklist_lock);
 }

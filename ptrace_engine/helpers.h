@@ -18,6 +18,7 @@ bool ptrace_engine_commit_trap(int code, unsigned long message,
 void ptrace_engine_syscall_stop_done(void);
 int ptrace_engine_event_info(int event, struct kernel_siginfo *info);
 bool ptrace_engine_steps(struct task_struct *task);
+void ptrace_engine_untrace_child(struct task_struct *child);
 void ptrace_engine_signal_info(int signr, struct kernel_siginfo *info);
 
 /* Rust, called by ptrace_engine_event() and ptrace_engine_jobctl_trap(). */

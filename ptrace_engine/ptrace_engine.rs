@@ -57,6 +57,7 @@ extern "C" {
     fn ptrace_engine_steps(task: *mut bindings::task_struct) -> bool;
     fn ptrace_engine_signal_info(signr: c_int, info: *mut bindings::kernel_siginfo);
     fn ptrace_jobctl_trap_commit(info: *mut bindings::kernel_siginfo) -> bool;
+    fn ptrace_engine_untrace_child(child: *mut bindings::task_struct);
 }
 
 /// The events a traced thread reports to its engine, but for system calls.
@@ -253,8 +254,13 @@ impl EngineOps for Tracee {
         // SAFETY: kernel_clone() holds a reference on `child`.
         if unsafe { ptrace_engine_is_traced(task_ptr(child)) } {
             if let Err(e) = attach(child) {
-                // The child stays traced, but makes no system call stops.
-                pr_warn!("no ptrace engine for a traced child: {:?}\n", e);
+                // No ptrace stop without an engine: the child runs free.
+                pr_warn!(
+                    "no ptrace engine for a traced child ({:?}): not traced\n",
+                    e
+                );
+                // SAFETY: As above; the child has not run yet.
+                unsafe { ptrace_engine_untrace_child(task_ptr(child)) };
             }
         }
         Action::Resume
