@@ -1,5 +1,5 @@
 #!/bin/bash
-# case-timeout: 120
+# case-timeout: 200
 # A ptracer and another utrace engine on one thread share one stop: the
 # thread runs only when both let go, the tracer sees exactly its own
 # stops, and SIGKILL ends a stop both hold (progs/ptrace_with_engine.c).

@@ -105,10 +105,10 @@ static int expect_note(const struct note *want, const char *what)
 	if (read(note_fds[0], &got, sizeof(got)) != sizeof(got))
 		return fail("%s: short note", what);
 	if (memcmp(&got, want, sizeof(got)))
-		return fail("%s: got signo %d code %d pid %d uid %d value %d, "
-			    "expected %d %d %d %d %d", what, got.signo,
-			    got.code, got.pid, got.uid, got.value, want->signo,
-			    want->code, want->pid, want->uid, want->value);
+		return fail("%s: got %d %d %d %d %d (signo code pid uid value), expected %d %d %d %d %d",
+			    what, got.signo, got.code, got.pid, got.uid,
+			    got.value, want->signo, want->code, want->pid,
+			    want->uid, want->value);
 	return 0;
 }
 

@@ -15,6 +15,11 @@
  *   fork_event_with_both_holding       both stop the thread where it forks:
  *                                      one PTRACE_EVENT_FORK stop, and the
  *                                      engine's hold outlasts PTRACE_CONT
+ *   signal_with_both_holding           both stop it for a signal; the
+ *                                      signal the tracer resumed with is
+ *                                      delivered once the engine lets go
+ *   interrupt_while_engine_holds       PTRACE_INTERRUPT of a thread the
+ *                                      engine holds traps once it lets go
  *
  * The thread makes one stop for both: the tracer sees each ptrace stop
  * exactly once, and no stop it did not ask for.
@@ -278,11 +283,78 @@ out:
 	return ret;
 }
 
+static int test_signal_with_both_holding(void)
+{
+	int id = -1, ret = -1;
+	pid_t t;
+
+	if (open_pipes())
+		return -1;
+	t = spawn(body_pause);
+	if (t < 0 || seize(t, 0))
+		return -1;
+	id = engine_stopping_at(t, "signal");
+	if (id < 0)
+		goto out;
+	kill(t, SIGUSR1);
+	if (expect_report(t, STOPPED(SIGUSR1), "SIGUSR1, both stop") ||
+	    resume(t, SIGUSR1, "PTRACE_CONT with SIGUSR1") ||
+	    held_by_engine_only(t, "after PTRACE_CONT, the engine holds"))
+		goto out;
+	if (ctl_ok("answer %d signal resume", id) ||
+	    ctl_ok("control %d resume", id) ||
+	    expect_byte(note_fds[0], 'U', "the handler once both let go") ||
+	    wait_state(t, "S", "back in pause()"))
+		goto out;
+	ret = expect_no_report(t, __WALL, "no second stop");
+out:
+	engine_drop(id);
+	return ret;
+}
+
+static void __noreturn body_spin(void)
+{
+	for (;;)
+		;
+}
+
+static int test_interrupt_while_engine_holds(void)
+{
+	char reply[64];
+	int id = -1, ret = -1;
+	pid_t t = spawn(body_spin);
+
+	if (t < 0 || seize(t, 0))
+		return -1;
+	if (ctl(reply, sizeof(reply), "attach %d", t))
+		return -1;
+	if (sscanf(reply, "engine %d", &id) != 1)
+		return fail("attach %d replied '%s'", t, reply);
+	/* "err -115": the stop comes at the thread's next safe point */
+	if (ctl(reply, sizeof(reply), "control %d stop", id) ||
+	    wait_state(t, "t", "the engine's stop"))
+		goto out;
+	if (xptrace(PTRACE_INTERRUPT, t, 0, 0, "PTRACE_INTERRUPT") ||
+	    held_by_engine_only(t, "INTERRUPT while the engine holds") ||
+	    ctl_ok("control %d resume", id) ||
+	    expect_report(t, EVENT_STOPPED(PTRACE_EVENT_STOP, SIGTRAP),
+			  "the INTERRUPT trap once the engine lets go") ||
+	    resume(t, 0, "PTRACE_CONT from the trap") ||
+	    wait_state(t, "R", "spinning again"))
+		goto out;
+	ret = expect_no_report(t, __WALL, "no second trap");
+out:
+	engine_drop(id);
+	return ret;
+}
+
 static const struct subtest subtests[] = {
 	{ "engine_holds_after_ptrace_resume", test_engine_holds_after_ptrace_resume },
 	{ "ptrace_holds_after_engine_resume", test_ptrace_holds_after_engine_resume },
 	{ "sigkill_with_both_holding", test_sigkill_with_both_holding },
 	{ "fork_event_with_both_holding", test_fork_event_with_both_holding },
+	{ "signal_with_both_holding", test_signal_with_both_holding },
+	{ "interrupt_while_engine_holds", test_interrupt_while_engine_holds },
 };
 
 int main(int argc, char **argv)
