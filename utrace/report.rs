@@ -171,16 +171,22 @@ pub(crate) fn finish_report(task: &Task, utrace: &Utrace) {
 /// engines that ask for that (`dying_ok`).
 fn finish_report_as(task: &Task, utrace: &Utrace, dying_ok: bool) {
     loop {
-        match stop(task, utrace, dying_ok) {
-            Stopped::Slept => {
-                end_commits(task, utrace, dying_ok, true);
-                continue;
-            }
-            Stopped::NotCommitted => {}
-            Stopped::Committed => end_commits(task, utrace, dying_ok, false),
-        }
+        // A first look, without touching the task's state: most reports
+        // stop for nobody, and a task back from a stop is usually free.
         let mut state = utrace.state.lock();
         purge_detached(task, utrace, &mut state);
+        if must_stop(task, &state, dying_ok) {
+            drop(state);
+            if stop(task, utrace, dying_ok) {
+                end_commits(task, utrace, dying_ok, true);
+            }
+            continue;
+        }
+        if state.committed != 0 {
+            drop(state);
+            end_commits(task, utrace, dying_ok, false);
+            continue;
+        }
         // Not stopping (any more): waiters must not wait for a stop.
         state.wake_waiters();
         let again = state
@@ -228,22 +234,12 @@ fn must_stop(task: &Task, state: &StateGuard<'_>, dying_ok: bool) -> bool {
 /// under one lock; more are dealt with one by one.
 const COMMIT_BATCH: usize = 2;
 
-/// What [`stop`] did.
-enum Stopped {
-    /// The task slept in a stop.
-    Slept,
-    /// It did not stop, and no engine is committed to a stop.
-    NotCommitted,
-    /// It did not stop, but engines committed to a stop before have yet
-    /// to hear that it is over.
-    Committed,
-}
-
 /// Stops the current task while an engine holds it, after dropping
-/// detached engines. Each holder commits to the stop first (see
-/// [`crate::EngineOps::stop_commit`]), as the last thing before the sleep:
-/// a ptracer woken there finds the task off its CPU soonest.
-fn stop(task: &Task, utrace: &Utrace, dying_ok: bool) -> Stopped {
+/// detached engines; returns whether it slept. Each holder commits to the
+/// stop first (see [`crate::EngineOps::stop_commit`]), as the last thing
+/// before the sleep: a ptracer woken there finds the task off its CPU
+/// soonest.
+fn stop(task: &Task, utrace: &Utrace, dying_ok: bool) -> bool {
     // The state is set before the holds are read: a tracer that ends its
     // hold and then wakes the task either finds it in TASK_TRACED, or its
     // change is seen here.
@@ -251,14 +247,9 @@ fn stop(task: &Task, utrace: &Utrace, dying_ok: bool) -> Stopped {
     let mut state = utrace.state.lock();
     purge_detached(task, utrace, &mut state);
     if !must_stop(task, &state, dying_ok) {
-        let committed = state.committed != 0;
         drop(state);
         ffi::set_running();
-        return if committed {
-            Stopped::Committed
-        } else {
-            Stopped::NotCommitted
-        };
+        return false;
     }
     let mut commits: [Option<Arc<Engine>>; COMMIT_BATCH] = Default::default();
     let mut more = false;
@@ -296,19 +287,14 @@ fn stop(task: &Task, utrace: &Utrace, dying_ok: bool) -> Stopped {
         let mut state = utrace.state.lock();
         if !must_stop(task, &state, dying_ok) {
             state.stopped = false;
-            let committed = state.committed != 0;
             drop(state);
             ffi::stop_preempt_enable();
             ffi::set_running();
-            return if committed {
-                Stopped::Committed
-            } else {
-                Stopped::NotCommitted
-            };
+            return false;
         }
     }
     ffi::stop_schedule();
-    Stopped::Slept
+    true
 }
 
 /// Tells `engine` the task stops for it; returns false, with its hold
