@@ -49,6 +49,7 @@ bool ptrace_engine_syscalls_traced(struct task_struct *task)
 /**
  * ptrace_engine_syscall_stop - the stop the current task makes at a system call
  * @entry: at system call entry; at exit otherwise
+ * @sysgood: the tracer set PTRACE_O_TRACESYSGOOD
  * @info: filled with the stop's siginfo
  * @message: set to what PTRACE_GETEVENTMSG returns during the stop
  * @emulate: set if the system call is to be skipped (PTRACE_SYSEMU)
@@ -59,7 +60,7 @@ bool ptrace_engine_syscalls_traced(struct task_struct *task)
  * Return: the stop's code, SIGTRAP (with 0x80 for PTRACE_O_TRACESYSGOOD),
  * or 0 if the tracer asked for no stop here.
  */
-int ptrace_engine_syscall_stop(bool entry, kernel_siginfo_t *info,
+int ptrace_engine_syscall_stop(bool entry, bool sysgood, kernel_siginfo_t *info,
 			       unsigned long *message, bool *emulate)
 {
 	unsigned long work = READ_ONCE(current_thread_info()->syscall_work);
@@ -75,7 +76,7 @@ int ptrace_engine_syscall_stop(bool entry, kernel_siginfo_t *info,
 	if (!entry && (!(work & SYSCALL_WORK_SYSCALL_TRACE) || step))
 		return 0;
 
-	code = SIGTRAP | ((current->ptrace & PT_TRACESYSGOOD) ? 0x80 : 0);
+	code = SIGTRAP | (sysgood ? 0x80 : 0);
 	clear_siginfo(info);
 	info->si_signo = SIGTRAP;
 	info->si_code = code;

@@ -11,7 +11,8 @@ struct kernel_siginfo;
 bool ptrace_engine_is_traced(struct task_struct *task);
 bool ptrace_engine_holds(struct task_struct *task);
 bool ptrace_engine_syscalls_traced(struct task_struct *task);
-int ptrace_engine_syscall_stop(bool entry, struct kernel_siginfo *info,
+int ptrace_engine_syscall_stop(bool entry, bool sysgood,
+			       struct kernel_siginfo *info,
 			       unsigned long *message, bool *emulate);
 bool ptrace_engine_commit_trap(int code, unsigned long message,
 			       struct kernel_siginfo *info);

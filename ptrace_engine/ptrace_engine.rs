@@ -24,7 +24,9 @@
 use core::any::Any;
 use core::ffi::{c_int, c_ulong};
 use core::ptr;
-use core::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU8, AtomicUsize, Ordering};
+use core::sync::atomic::{
+    AtomicBool, AtomicI32, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize, Ordering,
+};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -41,6 +43,7 @@ extern "C" {
     fn ptrace_engine_holds(task: *mut bindings::task_struct) -> bool;
     fn ptrace_engine_syscall_stop(
         entry: bool,
+        sysgood: bool,
         info: *mut bindings::kernel_siginfo,
         message: *mut c_ulong,
         emulate: *mut bool,
@@ -62,6 +65,9 @@ extern "C" {
 
 /// The events a traced thread reports to its engine, but for system calls.
 const TRACED_EVENTS: Events = Events::CLONE.union(Events::ALL_SIGNALS);
+
+/// PTRACE_O_TRACESYSGOOD, which bindgen does not see.
+const PTRACE_O_TRACESYSGOOD: u32 = 1;
 
 /// The kinds of stop, which end differently.
 const SYSCALL_STOP: u8 = 0;
@@ -112,6 +118,11 @@ struct Tracee {
     at_signal: AtomicBool,
     /// The tracer's last resume asked for a single step or a block step.
     steps: AtomicBool,
+    /// The tracer's PTRACE_O_* options, but for EXITKILL and
+    /// SUSPEND_SECCOMP, which task->ptrace keeps for exit_ptrace() and
+    /// seccomp. PTRACE_O_TRACESYSGOOD is bit 0, and each event's bit is
+    /// its PTRACE_EVENT_* number.
+    options: AtomicU32,
 }
 
 // SAFETY: `info` (or the siginfo `signal_info` points to) is written only
@@ -130,10 +141,11 @@ impl Tracee {
     fn syscall_stop(&self, entry: bool) -> (bool, bool) {
         let mut message: c_ulong = 0;
         let mut emulate = false;
+        let sysgood = self.options.load(Ordering::Relaxed) & PTRACE_O_TRACESYSGOOD != 0;
         // SAFETY: `info` is ours to write: the thread is not in a stop.
         // The other pointers are locals.
         let code = unsafe {
-            ptrace_engine_syscall_stop(entry, self.info.get(), &mut message, &mut emulate)
+            ptrace_engine_syscall_stop(entry, sysgood, self.info.get(), &mut message, &mut emulate)
         };
         self.code.store(code, Ordering::Relaxed);
         self.message.store(message as usize, Ordering::Relaxed);
@@ -164,6 +176,11 @@ impl Tracee {
         // fail on a live engine.
         let _ = utrace::set_events(task, engine, Events::CLONE);
         false
+    }
+
+    /// Whether the tracer asked for the PTRACE_EVENT_* stop `event`.
+    fn event_enabled(&self, event: c_int) -> bool {
+        (0..32).contains(&event) && self.options.load(Ordering::Relaxed) & (1 << event) != 0
     }
 
     /// The state of a ptrace engine that [`utrace::find`] found.
@@ -253,7 +270,8 @@ impl EngineOps for Tracee {
     fn report_clone(&self, _engine: &Engine, _clone_flags: u64, child: &Task) -> Action {
         // SAFETY: kernel_clone() holds a reference on `child`.
         if unsafe { ptrace_engine_is_traced(task_ptr(child)) } {
-            if let Err(e) = attach(child) {
+            let options = self.options.load(Ordering::Relaxed);
+            if let Err(e) = attach(child, options) {
                 // No ptrace stop without an engine: the child runs free.
                 pr_warn!(
                     "no ptrace engine for a traced child ({:?}): not traced\n",
@@ -329,8 +347,9 @@ impl EngineOps for Tracee {
     }
 }
 
-/// Attaches a ptrace engine to `task`, unless it has one already.
-fn attach(task: &Task) -> Result {
+/// Attaches a ptrace engine to `task`, unless it has one already, and
+/// gives it `options` if `task` is not traced yet.
+fn attach(task: &Task, options: u32) -> Result {
     let ops: Arc<dyn EngineOps> = Arc::new(
         Tracee {
             code: AtomicI32::new(0),
@@ -341,6 +360,7 @@ fn attach(task: &Task) -> Result {
             resume_signal: AtomicI32::new(0),
             at_signal: AtomicBool::new(false),
             steps: AtomicBool::new(false),
+            options: AtomicU32::new(options),
         },
         GFP_KERNEL,
     )?;
@@ -351,19 +371,21 @@ fn attach(task: &Task) -> Result {
     };
     // An engine already there may serve a tracer that traces system
     // calls (a second PTRACE_ATTACH fails later): only add what a new
-    // tracer needs, and forget a step an old one asked for.
+    // tracer needs, and forget what an old one asked for.
     // SAFETY: The caller holds `task`.
     let traced = unsafe { ptrace_engine_is_traced(task_ptr(task)) };
     if let Some(tracee) = Tracee::of(&engine).filter(|_| !traced) {
         tracee.steps.store(false, Ordering::Relaxed);
+        tracee.options.store(options, Ordering::Relaxed);
     }
     utrace::set_events(task, &engine, engine.events() | TRACED_EVENTS)
 }
 
 /// Gives `task` a ptrace engine before its tracer links to it.
 ///
-/// Called by the tracer for PTRACE_ATTACH and PTRACE_SEIZE, under the
-/// task's cred_guard_mutex, or by the task itself for PTRACE_TRACEME.
+/// Called by the tracer for PTRACE_ATTACH and PTRACE_SEIZE (with the
+/// options it seizes with), under the task's cred_guard_mutex, or by the
+/// task itself for PTRACE_TRACEME.
 /// Returns 0 or `-ENOMEM`. A task that is exiting or being reaped gets no
 /// engine and no error: it makes no more system calls, and the link
 /// itself fails for a reaped task.
@@ -372,11 +394,15 @@ fn attach(task: &Task) -> Result {
 ///
 /// `task` is a valid task that the caller holds.
 #[no_mangle]
-unsafe extern "C" fn ptrace_engine_attach(task: *mut bindings::task_struct) -> c_int {
+unsafe extern "C" fn ptrace_engine_attach(
+    task: *mut bindings::task_struct,
+    options: c_ulong,
+) -> c_int {
     // SAFETY: The caller holds `task`; `Task` is a transparent wrapper
     // around `task_struct`.
     let task = unsafe { &*task.cast::<Task>() };
-    match attach(task) {
+    // ptrace_attach() checked them against PTRACE_O_MASK.
+    match attach(task, options as u32) {
         Ok(()) => 0,
         Err(e) if e == ENOMEM => e.to_errno(),
         Err(_) => 0,
@@ -415,6 +441,42 @@ unsafe extern "C" fn ptrace_engine_resume(task: *mut bindings::task_struct) {
         // A frozen task runs no callback, so this cannot fail.
         let _ = utrace::set_events(task, &engine, events);
     }
+}
+
+/// PTRACE_SETOPTIONS: `options`, checked by ptrace_setoptions(), are the
+/// tracer's from now on.
+///
+/// # Safety
+///
+/// `task` is a valid task, ptraced by the caller and frozen for the
+/// request.
+#[no_mangle]
+unsafe extern "C" fn ptrace_engine_set_options(task: *mut bindings::task_struct, options: c_ulong) {
+    // SAFETY: The caller holds `task`; `Task` is a transparent wrapper.
+    let task = unsafe { &*task.cast::<Task>() };
+    if let Ok(engine) = utrace::find(task, identity()) {
+        if let Some(tracee) = Tracee::of(&engine) {
+            tracee.options.store(options as u32, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Whether `task`'s tracer asked for the PTRACE_EVENT_* stop `event`:
+/// ptrace_event_enabled(), for a ptraced task.
+///
+/// # Safety
+///
+/// `task` is a valid task that the caller holds.
+#[no_mangle]
+unsafe extern "C" fn ptrace_engine_event_enabled(
+    task: *mut bindings::task_struct,
+    event: c_int,
+) -> bool {
+    // SAFETY: The caller holds `task`; `Task` is a transparent wrapper.
+    let task = unsafe { &*task.cast::<Task>() };
+    utrace::find(task, identity())
+        .ok()
+        .is_some_and(|engine| Tracee::of(&engine).is_some_and(|t| t.event_enabled(event)))
 }
 
 /// The current task makes the job control trap its tracer asked for,
