@@ -78,11 +78,8 @@ static int ctl_ok(const char *fmt, ...)
 	return 0;
 }
 
-/*
- * Attaches a test engine to @pid that stops it at @event (syscall_entry or
- * syscall_exit); returns its id, or -1.
- */
-static int engine_stopping_at(pid_t pid, const char *event)
+/* Attaches a test engine to @pid; returns its id, or -1. */
+static int engine_attach(pid_t pid)
 {
 	char reply[64];
 	int id;
@@ -91,6 +88,19 @@ static int engine_stopping_at(pid_t pid, const char *event)
 		return -1;
 	if (sscanf(reply, "engine %d", &id) != 1)
 		return fail("attach %d replied '%s'", pid, reply);
+	return id;
+}
+
+/*
+ * Attaches a test engine to @pid that stops it at @event (syscall_entry,
+ * syscall_exit, clone, signal); returns its id, or -1.
+ */
+static int engine_stopping_at(pid_t pid, const char *event)
+{
+	int id = engine_attach(pid);
+
+	if (id < 0)
+		return -1;
 	if (ctl_ok("events %d %s", id, event) ||
 	    ctl_ok("answer %d %s stop", id, event))
 		return -1;
@@ -326,10 +336,9 @@ static int test_interrupt_while_engine_holds(void)
 
 	if (t < 0 || seize(t, 0))
 		return -1;
-	if (ctl(reply, sizeof(reply), "attach %d", t))
+	id = engine_attach(t);
+	if (id < 0)
 		return -1;
-	if (sscanf(reply, "engine %d", &id) != 1)
-		return fail("attach %d replied '%s'", t, reply);
 	/* "err -115": the stop comes at the thread's next safe point */
 	if (ctl(reply, sizeof(reply), "control %d stop", id) ||
 	    wait_state(t, "t", "the engine's stop"))
