@@ -14,7 +14,8 @@ use kernel::sync::lock::{spinlock::SpinLockBackend, Guard};
 use kernel::sync::Arc;
 use kernel::task::Task;
 
-type StateGuard<'a> = Guard<'a, State, SpinLockBackend>;
+/// The task's lock, held.
+pub(crate) type StateGuard<'a> = Guard<'a, State, SpinLockBackend>;
 
 /// Whether `task` has passed exit_notify().
 pub(crate) fn task_is_dead(task: &Task) -> bool {
@@ -50,74 +51,95 @@ pub(crate) fn queue_report(
 
 /// Marks the engine at `index` as in a callback, if it is attached and
 /// wants `event` (or quiesce reports); `None` otherwise.
-pub(crate) fn begin_callback(utrace: &Utrace, index: usize, event: Events) -> Option<Arc<Engine>> {
-    let mut state = utrace.state.lock();
-    let engine = state.engines.get(index)?.clone();
+fn begin_locked(state: &mut StateGuard<'_>, index: usize, event: Events) -> Option<Arc<Engine>> {
+    let engine = state.engines.get(index)?;
     if engine.is_detached() || !engine.events().intersects(event | Events::QUIESCE) {
         return None;
     }
+    let engine = engine.clone();
     state.reporting = &*engine;
     Some(engine)
 }
 
 /// Applies what `engine`'s callback returned, if anything, and wakes
 /// `barrier` waiters, if any.
-pub(crate) fn end_callback(task: &Task, utrace: &Utrace, engine: &Engine, action: Option<Action>) {
-    let mut state = utrace.state.lock();
+fn end_locked(
+    task: &Task,
+    utrace: &Utrace,
+    state: &mut StateGuard<'_>,
+    engine: &Engine,
+    action: Option<Action>,
+) {
     state.reporting = ptr::null();
-    let waiters = state.barrier_waiters != 0;
     if !engine.is_detached() {
         match action {
             None => {}
             Some(Action::Detach) => {
                 state.forget_waiters(engine);
                 engine.mark_detached();
-                utrace.update_flags(task, &state);
+                utrace.update_flags(task, state);
             }
             // A callback's answer replaces the engine's standing request.
             Some(a) => engine.set_request(a),
         }
     }
-    drop(state);
-    if waiters {
+    if state.barrier_waiters != 0 {
         utrace.callback_done.notify_all();
     }
 }
 
+/// Calls `call` for every engine attached before the pass began (the last
+/// attached first if `reverse`) that wants `event` or quiesce reports,
+/// and applies what it returns as a callback's answer. Only the task
+/// itself (or its reaper) removes engines, so indexes stay stable during
+/// its passes. The lock is taken once for each engine called, and once
+/// more; it is returned held, for what the task does next.
+fn pass<'a>(
+    task: &Task,
+    utrace: &'a Utrace,
+    event: Events,
+    reverse: bool,
+    mut call: impl FnMut(&Engine) -> Option<Action>,
+) -> StateGuard<'a> {
+    let mut state = utrace.state.lock();
+    let count = state.engines.len();
+    for k in 0..count {
+        let index = if reverse { count - 1 - k } else { k };
+        let Some(engine) = begin_locked(&mut state, index, event) else {
+            continue;
+        };
+        drop(state);
+        let action = call(&engine);
+        state = utrace.state.lock();
+        end_locked(task, utrace, &mut state, &engine, action);
+    }
+    state
+}
+
 /// Calls, for every engine attached before the pass began, `report` if the
 /// engine wants `event` (after its quiesce callback, if it wants those).
-/// Returns the most restrictive answer.
-pub(crate) fn report_pass(
+/// Returns the lock, held.
+pub(crate) fn report_pass<'a>(
     task: &Task,
-    utrace: &Utrace,
+    utrace: &'a Utrace,
     event: Events,
     reverse: bool,
     mut report: impl FnMut(&Engine) -> Action,
-) -> Action {
-    let count = utrace.state.lock().engines.len();
-    let mut combined = Action::Resume;
-    for k in 0..count {
-        let index = if reverse { count - 1 - k } else { k };
-        let Some(engine) = begin_callback(utrace, index, event) else {
-            continue;
-        };
+) -> StateGuard<'a> {
+    // A dying thread is past every safe point: no quiesce before death.
+    let quiesce = event != Events::NONE && event != Events::DEATH;
+    pass(task, utrace, event, reverse, |engine| {
         let mut action = Action::Resume;
-        // A dying thread is past every safe point: no quiesce before death.
-        let quiesce = event != Events::NONE && event != Events::DEATH;
         if quiesce && engine.events().contains(Events::QUIESCE) {
-            action = engine.ops().report_quiesce(&engine, event);
+            action = engine.ops().report_quiesce(engine, event);
         }
         if engine.events().intersects(event) {
-            action = action.combine(report(&engine));
+            action = action.combine(report(engine));
         } else if event == Events::NONE && engine.events().contains(Events::QUIESCE) {
-            action = engine.ops().report_quiesce(&engine, Events::NONE);
+            action = engine.ops().report_quiesce(engine, Events::NONE);
         }
-        end_callback(task, utrace, &engine, Some(action));
-        if action != Action::Detach {
-            combined = combined.combine(action);
-        }
-    }
-    combined
+        Some(action)
+    })
 }
 
 /// Calls `report` for every engine that wants `event`: a second look at an
@@ -128,16 +150,31 @@ pub(crate) fn report_again(
     event: Events,
     mut report: impl FnMut(&Engine),
 ) {
-    let count = utrace.state.lock().engines.len();
-    for index in 0..count {
-        let Some(engine) = begin_callback(utrace, index, event) else {
-            continue;
-        };
+    let state = pass(task, utrace, event, false, |engine| {
         if engine.events().intersects(event) {
-            report(&engine);
+            report(engine);
         }
-        end_callback(task, utrace, &engine, None);
-    }
+        None
+    });
+    drop(state);
+}
+
+/// Calls `claim` for every engine that wants `event`, in attach order;
+/// what it returns, if anything, is the engine's answer. Returns the
+/// lock, held.
+pub(crate) fn claim_pass<'a>(
+    task: &Task,
+    utrace: &'a Utrace,
+    event: Events,
+    mut claim: impl FnMut(&Engine) -> Option<Action>,
+) -> StateGuard<'a> {
+    pass(task, utrace, event, false, |engine| {
+        if engine.events().intersects(event) {
+            claim(engine)
+        } else {
+            None
+        }
+    })
 }
 
 /// Drops detached engines, but for those still to be told that the stop
@@ -162,29 +199,43 @@ fn purge_detached(task: &Task, utrace: &Utrace, state: &mut StateGuard<'_>) {
 
 /// The end of every report: stop while an engine holds the task (unless
 /// SIGKILL wins), then give engines that asked for a report one more
-/// chance before the task goes back to user mode.
-pub(crate) fn finish_report(task: &Task, utrace: &Utrace) {
-    finish_report_as(task, utrace, false)
+/// chance before the task goes back to user mode. `state` is the lock,
+/// held since the report's last callback.
+pub(crate) fn finish_report<'a>(task: &Task, utrace: &'a Utrace, state: StateGuard<'a>) {
+    finish_report_as(task, utrace, false, state)
 }
 
 /// [`finish_report`], where a task dying of a signal may still stop for
 /// engines that ask for that (`dying_ok`).
-fn finish_report_as(task: &Task, utrace: &Utrace, dying_ok: bool) {
+fn finish_report_as<'a>(
+    task: &Task,
+    utrace: &'a Utrace,
+    dying_ok: bool,
+    mut state: StateGuard<'a>,
+) {
     loop {
-        // A first look, without touching the task's state: most reports
-        // stop for nobody, and a task back from a stop is usually free.
-        let mut state = utrace.state.lock();
+        // Most reports stop for nobody, and a task back from a stop is
+        // usually free: the task's state is only touched for a stop.
         purge_detached(task, utrace, &mut state);
         if must_stop(task, &state, dying_ok) {
-            drop(state);
-            if stop(task, utrace, dying_ok) {
-                end_commits(task, utrace, dying_ok, true);
+            // The state is set before the holds are read again: a tracer
+            // that ends its hold by its own means (ptrace clears
+            // JOBCTL_TRACED) and then wakes the task either finds it in
+            // TASK_TRACED, or its change is seen here.
+            ffi::prepare_stop();
+            if must_stop(task, &state, dying_ok) {
+                if stop(task, utrace, dying_ok, state) {
+                    end_commits(task, utrace, dying_ok, true);
+                }
+                state = utrace.state.lock();
+                continue;
             }
-            continue;
+            ffi::set_running();
         }
         if state.committed != 0 {
             drop(state);
             end_commits(task, utrace, dying_ok, false);
+            state = utrace.state.lock();
             continue;
         }
         // Not stopping (any more): waiters must not wait for a stop.
@@ -210,7 +261,7 @@ fn finish_report_as(task: &Task, utrace: &Utrace, dying_ok: bool) {
                 e.set_request(Action::Resume);
             }
         }
-        report_pass(task, utrace, Events::NONE, false, |_| Action::Resume);
+        state = report_pass(task, utrace, Events::NONE, false, |_| Action::Resume);
     }
 }
 
@@ -234,23 +285,12 @@ fn must_stop(task: &Task, state: &StateGuard<'_>, dying_ok: bool) -> bool {
 /// under one lock; more are dealt with one by one.
 const COMMIT_BATCH: usize = 2;
 
-/// Stops the current task while an engine holds it, after dropping
-/// detached engines; returns whether it slept. Each holder commits to the
-/// stop first (see [`crate::EngineOps::stop_commit`]), as the last thing
-/// before the sleep: a ptracer woken there finds the task off its CPU
-/// soonest.
-fn stop(task: &Task, utrace: &Utrace, dying_ok: bool) -> bool {
-    // The state is set before the holds are read: a tracer that ends its
-    // hold and then wakes the task either finds it in TASK_TRACED, or its
-    // change is seen here.
-    ffi::prepare_stop();
-    let mut state = utrace.state.lock();
-    purge_detached(task, utrace, &mut state);
-    if !must_stop(task, &state, dying_ok) {
-        drop(state);
-        ffi::set_running();
-        return false;
-    }
+/// Stops the current task, which an engine holds, with the lock `state`
+/// that saw the hold after the task set its state for the stop; returns
+/// whether it slept. Each holder commits to the stop first (see
+/// [`crate::EngineOps::stop_commit`]), as the last thing before the sleep:
+/// a ptracer woken there finds the task off its CPU soonest.
+fn stop(task: &Task, utrace: &Utrace, dying_ok: bool, mut state: StateGuard<'_>) -> bool {
     let mut commits: [Option<Arc<Engine>>; COMMIT_BATCH] = Default::default();
     let mut more = false;
     let mut n = 0;
@@ -378,8 +418,8 @@ unsafe extern "C" fn report_work_fn(_work: *mut bindings::callback_head) {
         return;
     };
     utrace.state.lock().report_queued = false;
-    report_pass(task, utrace, Events::NONE, false, |_| Action::Resume);
-    finish_report(task, utrace);
+    let state = report_pass(task, utrace, Events::NONE, false, |_| Action::Resume);
+    finish_report(task, utrace, state);
 }
 
 /// Reports system call entry; returns true to skip the system call.
@@ -392,7 +432,7 @@ pub(crate) unsafe fn syscall_entry(regs: *mut bindings::pt_regs) -> bool {
         return false;
     };
     let mut abort = false;
-    report_pass(task, utrace, Events::SYSCALL_ENTRY, true, |engine| {
+    let state = report_pass(task, utrace, Events::SYSCALL_ENTRY, true, |engine| {
         // SAFETY: `regs` are the current task's saved user registers, only
         // touched by this task while it is in the hook.
         let mut user = UserRegs(unsafe { &mut *regs });
@@ -401,7 +441,7 @@ pub(crate) unsafe fn syscall_entry(regs: *mut bindings::pt_regs) -> bool {
         abort |= a;
         action
     });
-    finish_report(task, utrace);
+    finish_report(task, utrace, state);
     // SIGKILL during an entry stop aborts the system call.
     abort || !ffi::current_may_stop()
 }
@@ -415,12 +455,12 @@ pub(crate) unsafe fn syscall_exit(regs: *mut bindings::pt_regs) {
     let Some((task, utrace)) = current_state() else {
         return;
     };
-    report_pass(task, utrace, Events::SYSCALL_EXIT, false, |engine| {
+    let state = report_pass(task, utrace, Events::SYSCALL_EXIT, false, |engine| {
         // SAFETY: As for syscall entry.
         let mut user = UserRegs(unsafe { &mut *regs });
         engine.ops().report_syscall_exit(engine, &mut user)
     });
-    finish_report(task, utrace);
+    finish_report(task, utrace, state);
 }
 
 /// Reports the start of do_exit(); engines may change `*code`.
@@ -435,15 +475,18 @@ pub(crate) unsafe fn exit(code: *mut core::ffi::c_long) {
     // SAFETY: `code` points to do_exit()'s argument, owned by this task.
     let orig = unsafe { *code };
     let mut new = orig;
-    report_pass(task, utrace, Events::EXIT, false, |engine| {
+    let state = report_pass(task, utrace, Events::EXIT, false, |engine| {
         engine.ops().report_exit(engine, orig, &mut new)
     });
     if new != orig {
+        // Not under the lock: this takes siglock.
+        drop(state);
         // SAFETY: As above.
         unsafe { *code = new };
         ffi::change_group_exit_code(orig, new);
+        return finish_report(task, utrace, utrace.state.lock());
     }
-    finish_report(task, utrace);
+    finish_report(task, utrace, state);
 }
 
 /// Reports the creation of `child`, before it is woken. A stop asked for
@@ -453,9 +496,10 @@ pub(crate) fn clone(clone_flags: u64, child: &Task) {
         return;
     };
     // A stop waits for clone_done(): the child must run first.
-    report_pass(task, utrace, Events::CLONE, false, |engine| {
+    let state = report_pass(task, utrace, Events::CLONE, false, |engine| {
         engine.ops().report_clone(engine, clone_flags, child)
     });
+    drop(state);
 }
 
 /// Stops, if an engine asked to at the clone report, now that the child
@@ -465,7 +509,7 @@ pub(crate) fn clone_done() {
     let Some((task, utrace)) = current_state() else {
         return;
     };
-    finish_report(task, utrace);
+    finish_report(task, utrace, utrace.state.lock());
 }
 
 /// Reports an event of `engine`'s own to it alone, in the current task,
@@ -479,16 +523,16 @@ pub fn report_directed(engine: &Engine, what: u32, data: u64) {
     let Some((task, utrace)) = current_state() else {
         return;
     };
-    {
-        let mut state = utrace.state.lock();
-        if engine.is_detached() || !state.engines.iter().any(|e| ptr::eq(&**e, engine)) {
-            return;
-        }
-        state.reporting = engine;
+    let mut state = utrace.state.lock();
+    if engine.is_detached() || !state.engines.iter().any(|e| ptr::eq(&**e, engine)) {
+        return;
     }
+    state.reporting = engine;
+    drop(state);
     let action = engine.ops().report_directed(engine, what, data);
-    end_callback(task, utrace, engine, Some(action));
-    finish_report_as(task, utrace, true);
+    let mut state = utrace.state.lock();
+    end_locked(task, utrace, &mut state, engine, Some(action));
+    finish_report_as(task, utrace, true, state);
 }
 
 /// Reports that the vfork child `child_pid` released the memory.
@@ -496,10 +540,10 @@ pub(crate) fn vfork_done(child_pid: i32) {
     let Some((task, utrace)) = current_state() else {
         return;
     };
-    report_pass(task, utrace, Events::CLONE, false, |engine| {
+    let state = report_pass(task, utrace, Events::CLONE, false, |engine| {
         engine.ops().report_vfork_done(engine, child_pid)
     });
-    finish_report(task, utrace);
+    finish_report(task, utrace, state);
 }
 
 /// Reports that the current task is about to run a signal handler, with
@@ -512,10 +556,10 @@ pub(crate) fn signal_handler(stepping: bool) {
     if stepping {
         utrace.state.lock().stepping = Step::None;
     }
-    report_pass(task, utrace, Events::SIGNAL, false, |engine| {
+    let state = report_pass(task, utrace, Events::SIGNAL, false, |engine| {
         engine.ops().report_signal_handler(engine, stepping)
     });
-    finish_report(task, utrace);
+    finish_report(task, utrace, state);
 }
 
 /// Reports that the current task is about to take part in a group stop,
@@ -524,10 +568,10 @@ pub(crate) fn jctl(kind: JobControl) {
     let Some((task, utrace)) = current_state() else {
         return;
     };
-    report_pass(task, utrace, Events::JCTL, false, |engine| {
+    let state = report_pass(task, utrace, Events::JCTL, false, |engine| {
         engine.ops().report_jctl(engine, kind)
     });
-    finish_report(task, utrace);
+    finish_report(task, utrace, state);
 }
 
 /// Reports a successful exec by the thread that was `old_pid`.
@@ -535,10 +579,10 @@ pub(crate) fn exec(old_pid: i32) {
     let Some((task, utrace)) = current_state() else {
         return;
     };
-    report_pass(task, utrace, Events::EXEC, false, |engine| {
+    let state = report_pass(task, utrace, Events::EXEC, false, |engine| {
         engine.ops().report_exec(engine, old_pid)
     });
-    finish_report(task, utrace);
+    finish_report(task, utrace, state);
 }
 
 /// Reports death, after exit_notify(); then performs a reap that came in
@@ -554,14 +598,13 @@ pub(crate) unsafe fn death(task: *mut bindings::task_struct, group_dead: bool) {
         return;
     };
     utrace.state.lock().death_begun = true;
-    report_pass(task, utrace, Events::DEATH, false, |engine| {
-        match engine.ops().report_death(engine, group_dead) {
-            Action::Detach => Action::Detach,
-            _ => Action::Resume,
-        }
-    });
     let deferred = {
-        let mut state = utrace.state.lock();
+        let mut state = report_pass(task, utrace, Events::DEATH, false, |engine| {
+            match engine.ops().report_death(engine, group_dead) {
+                Action::Detach => Action::Detach,
+                _ => Action::Resume,
+            }
+        });
         state.death_done = true;
         state.wake_waiters();
         purge_detached(task, utrace, &mut state);

@@ -5,7 +5,7 @@
 
 use crate::engine::Engine;
 use crate::report::{
-    begin_callback, current_state, end_callback, finish_report, report_again, report_pass,
+    claim_pass, current_state, finish_report, report_again, report_pass, StateGuard,
 };
 use crate::task_state::Utrace;
 use crate::Events;
@@ -121,26 +121,23 @@ impl SignalReport<'_> {
 }
 
 /// Reports the signal to the engines that claim it as theirs (see
-/// [`crate::EngineOps::claims_signal`]); returns whether any did.
-fn report_claims(
+/// [`crate::EngineOps::claims_signal`]); returns the lock, held, if any did.
+fn report_claims<'a>(
     task: &Task,
-    utrace: &Utrace,
+    utrace: &'a Utrace,
     kind: Events,
     report: &mut SignalReport<'_>,
-) -> bool {
-    let count = utrace.state.lock().engines.len();
+) -> Option<StateGuard<'a>> {
     let mut claimed = false;
-    for index in 0..count {
-        let Some(engine) = begin_callback(utrace, index, kind) else {
-            continue;
-        };
+    let state = claim_pass(task, utrace, kind, |engine| {
         let ops = engine.ops();
-        let action = (engine.events().intersects(kind) && ops.claims_signal(&engine, report))
-            .then(|| ops.report_signal(&engine, report));
+        let action = ops
+            .claims_signal(engine, report)
+            .then(|| ops.report_signal(engine, report));
         claimed |= action.is_some();
-        end_callback(task, utrace, &engine, action);
-    }
-    claimed
+        action
+    });
+    claimed.then_some(state)
 }
 
 /// Reports signal `signr` to the engines that want signals of `kind`;
@@ -169,12 +166,13 @@ pub(crate) unsafe fn signal(
         // SAFETY: get_signal() owns the siginfo for the whole report.
         info: unsafe { &mut *info },
     };
-    if !report_claims(task, utrace, kind, &mut report) {
-        report_pass(task, utrace, kind, false, |engine: &Engine| {
+    let state = match report_claims(task, utrace, kind, &mut report) {
+        Some(state) => state,
+        None => report_pass(task, utrace, kind, false, |engine: &Engine| {
             engine.ops().report_signal(engine, &mut report)
-        });
-    }
-    finish_report(task, utrace);
+        }),
+    };
+    finish_report(task, utrace, state);
     // The engines that stopped it now say what the signal becomes.
     report_again(task, utrace, kind, |engine: &Engine| {
         engine.ops().report_signal_resume(engine, &mut report)
