@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The price of a ptrace syscall stop: a tracer that drives a getppid loop
 # with PTRACE_SYSCALL and waitpid (an entry and an exit stop per call),
-# then the same kind of loop under strace -f, which is what users run.
-# Both print ns per syscall, the fastest of 3 rounds, each round timed
+# pinned to one CPU too, then the same kind of loop under strace -f,
+# which is what users run.
+# All print ns per syscall, the fastest of 3 rounds, each round timed
 # inside the program so that start-up, exec and exit are not counted.
 #
 # Counts: under TCG an untraced getppid takes about 300 ns; a round trip
@@ -17,6 +18,12 @@
 bin=${ug_bin:?}
 
 timeout -k 5 300 "$bin/ptrace_pingpong" 20000 3 || exit 1
+
+# The same with tracer and tracee on one CPU: each stop is then a plain
+# switch between the two, with no wake-up across vCPUs (which TCG makes
+# slow and noisy), so this is the kernel's own path.
+out=$(timeout -k 5 300 taskset -c 0 "$bin/ptrace_pingpong" 20000 3) || exit 1
+sed -n 's/^bench ptrace-syscall-roundtrip /bench ptrace-syscall-roundtrip-1cpu /p' <<<"$out"
 
 # The guest runs the host's root: strace is there if the host has it.
 command -v strace >/dev/null || exit 0
