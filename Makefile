@@ -10,7 +10,7 @@
 #   make test-strace    strace's whole test suite (hours under TCG);
 #                       STRACE_LANE=stock for the stock kernel,
 #                       UG_STRACE_SHARD=K/M for every M-th test from the K-th
-#                       (K-L/M: shards K to L), UG_STRACE_JOBS=J for J at once
+#                       (K-L/M: shards K to L)
 #   make bench          benchmarks: ratios of our kernel to the stock one
 #
 # The kernel tree grafts this directory as utrace_gdb/ and reads Kbuild

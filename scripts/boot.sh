@@ -38,7 +38,7 @@ qemu_cmd() {
 		-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
 		-fsdev local,id=results,path="$results",security_model=none \
 		-device virtio-9p-pci,fsdev=results,mount_tag=results \
-		-append "'console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 ro init=$UG_ROOT/tests/guest/init.sh panic=-1 loglevel=6 $lane_args ug_mode=$m ug_root=$UG_ROOT ug_bin=$UG_CACHE/guest-bin ug_interactive=$interactive ug_tests=${UG_TESTS:-} ug_strace_suite=${UG_STRACE_SUITE:-subset} ug_strace_shard=${UG_STRACE_SHARD:-} ug_strace_jobs=${UG_STRACE_JOBS:-1} ug_trace=${UG_TRACE:-0} ug_case_timeout=${UG_CASE_TIMEOUT:-120} ug_lane=$lane'"
+		-append "'console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 ro init=$UG_ROOT/tests/guest/init.sh panic=-1 loglevel=6 $lane_args ug_mode=$m ug_root=$UG_ROOT ug_bin=$UG_CACHE/guest-bin ug_interactive=$interactive ug_tests=${UG_TESTS:-} ug_strace_suite=${UG_STRACE_SUITE:-subset} ug_strace_shard=${UG_STRACE_SHARD:-} ug_trace=${UG_TRACE:-0} ug_case_timeout=${UG_CASE_TIMEOUT:-120} ug_lane=$lane'"
 }
 
 # KVM exists on these machines but can hang in nested guests: believe it

@@ -130,38 +130,13 @@ expected() {
 	echo "${r:-?}"
 }
 
-# ug_strace_jobs=J: J tests at a time, as make -jJ check runs them (each
-# test has its own NAME.dir). The first results come from J streams,
-# every J-th test each; the retries below run one at a time.
-jobs=${ug_strace_jobs:-1}
-if [ "$jobs" -gt 1 ]; then
-	for j in $(seq "$jobs"); do
-		for t in $(printf '%s\n' $tests | awk -v j="$j" -v n="$jobs" 'NR % n == j % n'); do
-			s0=$(date +%s)
-			echo "$t $(run_one "$t") $(($(date +%s) - s0))"
-		done >"$WORK/first.$j" &
-	done
-	wait
-fi
-
-# first_result NAME: the result and time of NAME's run in the streams.
-first_result() {
-	awk -v n="$1" '$1 == n { print $2, $3; exit }' "$WORK"/first.*
-}
-
 record=$WORK/results
 : >"$record"
 diffs=() unknown=() npass=0 nfail=0 nskip=0
 t0=$(date +%s)
 for t in $tests; do
 	s0=$(date +%s)
-	if [ "$jobs" -gt 1 ]; then
-		r= secs=
-		read -r r secs < <(first_result "$t")
-		s0=$((s0 - ${secs:-0}))
-	else
-		r=$(run_one "$t")
-	fi
+	r=$(run_one "$t")
 	want=$(expected "$t")
 	tries=0
 	while [ "$want" != "?" ] && [ "$want" != ANY ] && [ "$r" != "$want" ] && [ $tries -lt "$RETRIES" ]; do
