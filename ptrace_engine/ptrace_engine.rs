@@ -425,19 +425,19 @@ unsafe extern "C" fn ptrace_engine_resume(task: *mut bindings::task_struct) {
     let steps = unsafe { ptrace_engine_steps(task) };
     // SAFETY: As above; `Task` is a transparent wrapper.
     let task = unsafe { &*task.cast::<Task>() };
-    let Ok(engine) = utrace::find(task, identity()) else {
-        return;
-    };
-    if let Some(tracee) = Tracee::of(&engine) {
-        tracee.steps.store(steps, Ordering::Relaxed);
-    }
     let mut events = TRACED_EVENTS;
     if syscalls {
         events = events | Events::SYSCALL_ENTRY | Events::SYSCALL_EXIT;
     }
     // Most resumes keep the mode (strace always asks for syscall stops):
-    // then the core's lock and flags are left alone.
-    if engine.events() != events {
+    // then one look under the core's lock is all it takes.
+    let changed = utrace::with_engine(task, identity(), |engine| {
+        if let Some(tracee) = Tracee::of(engine) {
+            tracee.steps.store(steps, Ordering::Relaxed);
+        }
+        (engine.events() != events).then(|| engine.clone())
+    });
+    if let Ok(Some(engine)) = changed {
         // A frozen task runs no callback, so this cannot fail.
         let _ = utrace::set_events(task, &engine, events);
     }
@@ -454,11 +454,11 @@ unsafe extern "C" fn ptrace_engine_resume(task: *mut bindings::task_struct) {
 unsafe extern "C" fn ptrace_engine_set_options(task: *mut bindings::task_struct, options: c_ulong) {
     // SAFETY: The caller holds `task`; `Task` is a transparent wrapper.
     let task = unsafe { &*task.cast::<Task>() };
-    if let Ok(engine) = utrace::find(task, identity()) {
-        if let Some(tracee) = Tracee::of(&engine) {
+    let _ = utrace::with_engine(task, identity(), |engine| {
+        if let Some(tracee) = Tracee::of(engine) {
             tracee.options.store(options as u32, Ordering::Relaxed);
         }
-    }
+    });
 }
 
 /// Whether `task`'s tracer asked for the PTRACE_EVENT_* stop `event`:
@@ -474,9 +474,10 @@ unsafe extern "C" fn ptrace_engine_event_enabled(
 ) -> bool {
     // SAFETY: The caller holds `task`; `Task` is a transparent wrapper.
     let task = unsafe { &*task.cast::<Task>() };
-    utrace::find(task, identity())
-        .ok()
-        .is_some_and(|engine| Tracee::of(&engine).is_some_and(|t| t.event_enabled(event)))
+    utrace::with_engine(task, identity(), |engine| {
+        Tracee::of(engine).is_some_and(|t| t.event_enabled(event))
+    })
+    .unwrap_or(false)
 }
 
 /// The current task makes the job control trap its tracer asked for,

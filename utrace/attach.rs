@@ -94,6 +94,19 @@ pub fn attach(task: &Task, ops: &Arc<dyn EngineOps>, mode: AttachMode) -> Result
 ///
 /// Errors: `ENOENT` if there is none, `ESRCH` if the task was reaped.
 pub fn find(task: &Task, identity: (usize, usize)) -> Result<Arc<Engine>> {
+    with_engine(task, identity, Arc::clone)
+}
+
+/// Calls `f` with the engine [`find`] would return, under the task's
+/// lock, and returns what it returns: a look that takes no reference.
+/// `f` must not sleep, nor call the core.
+///
+/// Errors: as for [`find`].
+pub fn with_engine<R>(
+    task: &Task,
+    identity: (usize, usize),
+    f: impl FnOnce(&Arc<Engine>) -> R,
+) -> Result<R> {
     let utrace = Utrace::of(task).ok_or(ENOENT)?;
     let state = utrace.state.lock();
     if state.reaped {
@@ -103,7 +116,7 @@ pub fn find(task: &Task, identity: (usize, usize)) -> Result<Arc<Engine>> {
         .engines
         .iter()
         .find(|e| !e.is_detached() && e.ops().identity() == identity)
-        .cloned()
+        .map(f)
         .ok_or(ENOENT)
 }
 

@@ -220,11 +220,13 @@ impl Engine {
     }
 
     /// The engine's callbacks, as given to [`crate::attach`].
+    #[inline]
     pub fn ops(&self) -> &Arc<dyn EngineOps> {
         &self.ops
     }
 
     /// The events this engine asked for.
+    #[inline]
     pub fn events(&self) -> Events {
         Events::from_bits(self.events.load(Ordering::Acquire))
     }
@@ -234,6 +236,7 @@ impl Engine {
     }
 
     /// Whether this engine has been detached.
+    #[inline]
     pub fn is_detached(&self) -> bool {
         self.detached.load(Ordering::Acquire)
     }

@@ -72,31 +72,37 @@ impl Events {
     }
 
     /// Builds a set from raw bits, keeping only the events engines may ask for.
+    #[inline]
     pub fn from_bits(bits: u32) -> Events {
         Events(bits & Self::SUPPORTED.0)
     }
 
     /// The raw bits.
+    #[inline]
     pub fn bits(self) -> u32 {
         self.0
     }
 
     /// Whether every event of `other` is in `self`.
+    #[inline]
     pub fn contains(self, other: Events) -> bool {
         self.0 & other.0 == other.0
     }
 
     /// Whether `self` and `other` share an event.
+    #[inline]
     pub fn intersects(self, other: Events) -> bool {
         self.0 & other.0 != 0
     }
 
     /// The events of `self` and of `other`: `|` for constants.
+    #[inline]
     pub const fn union(self, other: Events) -> Events {
         Events(self.0 | other.0)
     }
 
     /// The events of `self` that are not in `other`.
+    #[inline]
     pub fn without(self, other: Events) -> Events {
         Events(self.0 & !other.0)
     }
@@ -105,6 +111,7 @@ impl Events {
 impl core::ops::BitOr for Events {
     type Output = Events;
 
+    #[inline]
     fn bitor(self, other: Events) -> Events {
         Events(self.0 | other.0)
     }

@@ -16,9 +16,6 @@ mod raw {
         pub(super) fn utrace_fatal_signal_pending() -> bool;
         pub(super) fn utrace_task_exit_state(task: *mut bindings::task_struct) -> core::ffi::c_int;
         pub(super) fn utrace_task_flags(task: *mut bindings::task_struct) -> core::ffi::c_uint;
-        pub(super) fn utrace_task_slot(
-            task: *mut bindings::task_struct,
-        ) -> *mut *mut bindings::utrace;
         pub(super) fn utrace_set_task_flags(task: *mut bindings::task_struct, flags: usize);
         pub(super) fn utrace_change_group_exit_code(
             orig: core::ffi::c_long,
@@ -89,7 +86,7 @@ pub(crate) fn task_flags(task: &Task) -> u32 {
 /// reached through C: the layout is C's to know.
 pub(crate) fn task_slot(task: &Task) -> *mut *mut bindings::utrace {
     // SAFETY: `task` is valid; this only computes an address in it.
-    unsafe { raw::utrace_task_slot(task_ptr(task)) }
+    unsafe { core::ptr::addr_of_mut!((*task_ptr(task)).utrace) }
 }
 
 /// Publishes `flags` in `task->utrace_flags`, which the hooks test.

@@ -52,17 +52,6 @@ unsigned int utrace_task_flags(struct task_struct *task)
 }
 
 /**
- * utrace_task_slot - where @task keeps its utrace state pointer
- * @task: the task
- *
- * The core reads and installs the pointer atomically through this.
- */
-struct utrace **utrace_task_slot(struct task_struct *task)
-{
-	return &task->utrace;
-}
-
-/**
  * utrace_set_task_flags - publish the events @task's engines want
  * @task: the task
  * @flags: the union of the engines' events, and UTRACE_ATTACHED

@@ -26,7 +26,7 @@ mod signal;
 mod task_state;
 
 pub use action::Action;
-pub use attach::{attach, find, AttachMode};
+pub use attach::{attach, find, with_engine, AttachMode};
 pub use control::{
     barrier, control, finish_examine, is_stopped, prepare_examine, set_events, wake_up_on_stop,
     Examine,

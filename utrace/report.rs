@@ -49,15 +49,31 @@ pub(crate) fn queue_report(
     Ok(())
 }
 
+/// An engine of the current task's list, used without a reference count
+/// after the lock is dropped.
+///
+/// # Safety
+///
+/// `engine` must point to an engine that was in the current task's list
+/// under the lock, and the caller must be the current task, in one of its
+/// hooks: the task itself is the only one that removes engines from its
+/// list while it lives ([`purge_detached`]), and the reaper takes them
+/// only once the task is dead and its death reporting done.
+unsafe fn listed<'a>(engine: *const Engine) -> &'a Engine {
+    // SAFETY: As the caller promises, the list keeps the engine alive.
+    unsafe { &*engine }
+}
+
 /// Marks the engine at `index` as in a callback, if it is attached and
 /// wants `event` (or quiesce reports); `None` otherwise.
-fn begin_locked(state: &mut StateGuard<'_>, index: usize, event: Events) -> Option<Arc<Engine>> {
-    let engine = state.engines.get(index)?;
-    if engine.is_detached() || !engine.events().intersects(event | Events::QUIESCE) {
+fn begin_locked(state: &mut StateGuard<'_>, index: usize, event: Events) -> Option<*const Engine> {
+    let engine: *const Engine = &**state.engines.get(index)?;
+    // SAFETY: The engine is in the list, under the lock.
+    let e = unsafe { &*engine };
+    if e.is_detached() || !e.events().intersects(event | Events::QUIESCE) {
         return None;
     }
-    let engine = engine.clone();
-    state.reporting = &*engine;
+    state.reporting = engine;
     Some(engine)
 }
 
@@ -109,9 +125,11 @@ fn pass<'a>(
             continue;
         };
         drop(state);
-        let action = call(&engine);
+        // SAFETY: A pass runs in the current task, on its own list.
+        let engine = unsafe { listed(engine) };
+        let action = call(engine);
         state = utrace.state.lock();
-        end_locked(task, utrace, &mut state, &engine, action);
+        end_locked(task, utrace, &mut state, engine, action);
     }
     state
 }
@@ -265,20 +283,21 @@ fn finish_report_as<'a>(
     }
 }
 
-/// Whether `engine` may hold the current task in a stop: SIGKILL wins,
-/// except that a task already dying of a signal (with no SIGKILL pending)
-/// may stop where an engine that asks for that reports to itself.
-fn may_hold(engine: &Engine, dying_ok: bool) -> bool {
-    ffi::current_may_stop()
-        || (dying_ok && !ffi::fatal_signal_pending() && engine.ops().stops_while_dying())
+/// Whether `engine` may hold the current task in a stop, where
+/// `may_stop` is [`ffi::current_may_stop`]: SIGKILL wins, except that a
+/// task already dying of a signal (with no SIGKILL pending) may stop
+/// where an engine that asks for that reports to itself.
+fn may_hold(engine: &Engine, dying_ok: bool, may_stop: bool) -> bool {
+    may_stop || (dying_ok && !ffi::fatal_signal_pending() && engine.ops().stops_while_dying())
 }
 
 /// Whether an engine holds the current task and SIGKILL does not win.
 fn must_stop(task: &Task, state: &StateGuard<'_>, dying_ok: bool) -> bool {
+    let may_stop = ffi::current_may_stop();
     state
         .engines
         .iter()
-        .any(|e| e.wants_stop(task) && may_hold(e, dying_ok))
+        .any(|e| e.wants_stop(task) && may_hold(e, dying_ok, may_stop))
 }
 
 /// How many engines a stop commits at once, or hears that it is over,
@@ -291,20 +310,24 @@ const COMMIT_BATCH: usize = 2;
 /// [`crate::EngineOps::stop_commit`]), as the last thing before the sleep:
 /// a ptracer woken there finds the task off its CPU soonest.
 fn stop(task: &Task, utrace: &Utrace, dying_ok: bool, mut state: StateGuard<'_>) -> bool {
-    let mut commits: [Option<Arc<Engine>>; COMMIT_BATCH] = Default::default();
+    let mut commits: [*const Engine; COMMIT_BATCH] = [ptr::null(); COMMIT_BATCH];
     let mut more = false;
     let mut n = 0;
+    let may_stop = ffi::current_may_stop();
     for e in state.engines.iter() {
-        if e.is_committed() || !e.wants_stop(task) || !may_hold(e, dying_ok) {
+        if e.is_committed() || !e.wants_stop(task) || !may_hold(e, dying_ok, may_stop) {
             continue;
         }
         if n == COMMIT_BATCH {
             more = true;
             break;
         }
-        commits[n] = Some(e.clone());
+        commits[n] = &**e;
         n += 1;
     }
+    // SAFETY: The stop is the current task's, and the engines were in its
+    // list under the lock.
+    let commits = commits.map(|e| (!e.is_null()).then(|| unsafe { listed(e) }));
     for engine in commits.iter().flatten() {
         state.set_committed(engine, true);
     }
@@ -317,7 +340,7 @@ fn stop(task: &Task, utrace: &Utrace, dying_ok: bool, mut state: StateGuard<'_>)
     // task stays on its CPU, so the tracer never waits for it to get off.
     ffi::stop_preempt_disable();
     let mut refused = false;
-    for engine in commits.iter().flatten() {
+    for engine in commits.into_iter().flatten() {
         refused |= !commit(utrace, engine);
     }
     if more || refused {
@@ -354,11 +377,12 @@ fn commit(utrace: &Utrace, engine: &Engine) -> bool {
 /// The next engine that holds the task and has not committed to its stop
 /// yet, marked as committed.
 fn next_commit(task: &Task, utrace: &Utrace, dying_ok: bool) -> Option<Arc<Engine>> {
+    let may_stop = ffi::current_may_stop();
     let mut state = utrace.state.lock();
     let engine = state
         .engines
         .iter()
-        .find(|e| !e.is_committed() && e.wants_stop(task) && may_hold(e, dying_ok))?
+        .find(|e| !e.is_committed() && e.wants_stop(task) && may_hold(e, dying_ok, may_stop))?
         .clone();
     state.set_committed(&engine, true);
     Some(engine)
@@ -369,8 +393,9 @@ fn next_commit(task: &Task, utrace: &Utrace, dying_ok: bool) -> Option<Arc<Engin
 /// means than a request also ends the engine's [`Action::Stop`] request.
 /// `woken`: the task is back from its sleep in the stop.
 fn end_commits(task: &Task, utrace: &Utrace, dying_ok: bool, mut woken: bool) {
+    let may_stop = ffi::current_may_stop();
     loop {
-        let mut done: [Option<Arc<Engine>>; COMMIT_BATCH] = Default::default();
+        let mut done: [*const Engine; COMMIT_BATCH] = [ptr::null(); COMMIT_BATCH];
         let mut n = 0;
         {
             let mut state = utrace.state.lock();
@@ -379,7 +404,7 @@ fn end_commits(task: &Task, utrace: &Utrace, dying_ok: bool, mut woken: bool) {
             }
             for e in state.engines.iter() {
                 let over = e.is_committed()
-                    && (!may_hold(e, dying_ok)
+                    && (!may_hold(e, dying_ok, may_stop)
                         || e.is_detached()
                         || !e.ops().holds_stop(e, task)
                         || e.request() != Action::Stop);
@@ -389,17 +414,21 @@ fn end_commits(task: &Task, utrace: &Utrace, dying_ok: bool, mut woken: bool) {
                 if e.request() == Action::Stop && !e.ops().holds_stop(e, task) {
                     e.set_request(Action::Resume);
                 }
-                done[n] = Some(e.clone());
+                done[n] = &**e;
                 n += 1;
                 if n == COMMIT_BATCH {
                     break;
                 }
             }
-            for engine in done.iter().flatten() {
-                state.set_committed(engine, false);
+            for e in done.iter().filter(|e| !e.is_null()) {
+                // SAFETY: In the list, under the lock.
+                state.set_committed(unsafe { &**e }, false);
             }
         }
-        for engine in done.iter().flatten() {
+        for e in done.iter().filter(|e| !e.is_null()) {
+            // SAFETY: The current task's own list, which only the task
+            // itself purges, after this.
+            let engine = unsafe { listed(*e) };
             engine.ops().stop_done(engine);
         }
         if n < COMMIT_BATCH {

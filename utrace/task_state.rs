@@ -103,6 +103,10 @@ impl State {
 
     /// Wakes and drops every queued waiter whose engine is attached.
     pub(crate) fn wake_waiters(&mut self) {
+        // Even an empty vector's drop calls the allocator.
+        if self.waiters.is_empty() {
+            return;
+        }
         let waiters = core::mem::take(&mut self.waiters);
         for (engine, waiter) in waiters.iter() {
             if !engine.is_null() {
