@@ -206,6 +206,10 @@ pub struct Engine {
     /// The engine committed to the thread's current stop and has not been
     /// told it is over; written under the task's lock.
     committed: AtomicBool,
+    /// The engine is committed, and its [`EngineOps::stop_commit`] has not
+    /// returned yet: it holds the thread whatever its `holds_stop` says,
+    /// since the hold that callback sets up may not be there yet.
+    committing: AtomicBool,
 }
 
 impl Engine {
@@ -216,6 +220,7 @@ impl Engine {
             request: AtomicU8::new(Action::Resume as u8),
             detached: AtomicBool::new(false),
             committed: AtomicBool::new(false),
+            committing: AtomicBool::new(false),
         }
     }
 
@@ -258,15 +263,26 @@ impl Engine {
     pub(crate) fn wants_stop(&self, task: &Task) -> bool {
         !self.is_detached()
             && self.request() == Action::Stop
-            && (!self.is_committed() || self.ops.holds_stop(self, task))
+            && (!self.is_committed()
+                || self.committing.load(Ordering::Acquire)
+                || self.ops.holds_stop(self, task))
     }
 
     pub(crate) fn is_committed(&self) -> bool {
         self.committed.load(Ordering::Acquire)
     }
 
+    /// Marks the engine as committed to the thread's stop (and about to
+    /// be told so), or not.
     pub(crate) fn set_committed(&self, committed: bool) {
+        self.committing.store(committed, Ordering::Release);
         self.committed.store(committed, Ordering::Release);
+    }
+
+    /// Its [`EngineOps::stop_commit`] returned true: from now on, its
+    /// `holds_stop` says whether it holds the thread.
+    pub(crate) fn end_committing(&self) {
+        self.committing.store(false, Ordering::Release);
     }
 }
 

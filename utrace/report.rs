@@ -364,6 +364,7 @@ fn stop(task: &Task, utrace: &Utrace, dying_ok: bool, mut state: StateGuard<'_>)
 /// given up, if it refuses.
 fn commit(utrace: &Utrace, engine: &Engine) -> bool {
     if engine.ops().stop_commit(engine) {
+        engine.end_committing();
         return true;
     }
     let mut state = utrace.state.lock();
