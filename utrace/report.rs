@@ -67,12 +67,11 @@ unsafe fn listed<'a>(engine: *const Engine) -> &'a Engine {
 /// Marks the engine at `index` as in a callback, if it is attached and
 /// wants `event` (or quiesce reports); `None` otherwise.
 fn begin_locked(state: &mut StateGuard<'_>, index: usize, event: Events) -> Option<*const Engine> {
-    let engine: *const Engine = &**state.engines.get(index)?;
-    // SAFETY: The engine is in the list, under the lock.
-    let e = unsafe { &*engine };
+    let e = state.engines.get(index)?;
     if e.is_detached() || !e.events().intersects(event | Events::QUIESCE) {
         return None;
     }
+    let engine: *const Engine = &**e;
     state.reporting = engine;
     Some(engine)
 }
