@@ -150,15 +150,14 @@ void ptrace_engine_event_pid(int event, struct pid *pid)
 /**
  * ptrace_engine_commit_trap - tell the tracer of a trap the current task makes
  * @code: the stop's code, for wait()
- * @message: what PTRACE_GETEVENTMSG returns during the stop
- * @info: what PTRACE_GETSIGINFO returns during the stop
+ * @record: the engine's record of the stop, which the tracer reads during
+ *          the stop
  *
  * Return: false if the task is not ptraced any more, or SIGKILL is pending.
  */
-bool ptrace_engine_commit_trap(int code, unsigned long message,
-			       kernel_siginfo_t *info)
+bool ptrace_engine_commit_trap(int code, struct ptrace_stop_record *record)
 {
-	return ptrace_stop_commit(code, CLD_TRAPPED, message, info);
+	return ptrace_stop_commit(code, CLD_TRAPPED, record);
 }
 
 /**

@@ -24,9 +24,7 @@
 use core::any::Any;
 use core::ffi::{c_int, c_ulong};
 use core::ptr;
-use core::sync::atomic::{
-    AtomicBool, AtomicI32, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize, Ordering,
-};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU8, Ordering};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -48,18 +46,17 @@ extern "C" {
         message: *mut c_ulong,
         emulate: *mut bool,
     ) -> c_int;
-    fn ptrace_engine_commit_trap(
-        code: c_int,
-        message: c_ulong,
-        info: *mut bindings::kernel_siginfo,
-    ) -> bool;
+    fn ptrace_engine_commit_trap(code: c_int, record: *mut bindings::ptrace_stop_record) -> bool;
     fn ptrace_engine_syscall_stop_done();
     fn ptrace_engine_event_info(event: c_int, info: *mut bindings::kernel_siginfo) -> c_int;
     fn ptrace_stop_done() -> c_int;
     fn ptrace_engine_syscalls_traced(task: *mut bindings::task_struct) -> bool;
     fn ptrace_engine_steps(task: *mut bindings::task_struct) -> bool;
     fn ptrace_engine_signal_info(signr: c_int, info: *mut bindings::kernel_siginfo);
-    fn ptrace_jobctl_trap_commit(info: *mut bindings::kernel_siginfo) -> bool;
+    fn ptrace_jobctl_trap_commit(
+        record: *mut bindings::ptrace_stop_record,
+        info: *mut bindings::kernel_siginfo,
+    ) -> bool;
     fn ptrace_engine_untrace_child(child: *mut bindings::task_struct);
 }
 
@@ -101,13 +98,14 @@ fn task_ptr(task: &Task) -> *mut bindings::task_struct {
 struct Tracee {
     /// The stop's code for wait(); 0 when the thread makes no stop.
     code: AtomicI32,
-    /// What PTRACE_GETEVENTMSG returns during the stop.
-    message: AtomicUsize,
+    /// What the tracer reads of the stop: the message PTRACE_GETEVENTMSG
+    /// returns, and the siginfo of PTRACE_GETSIGINFO and
+    /// PTRACE_SETSIGINFO: `info`, or for a signal-delivery stop the
+    /// signal's siginfo in get_signal()'s frame. `task->ptrace_stop`
+    /// points to it during the stop.
+    record: Opaque<bindings::ptrace_stop_record>,
     /// What PTRACE_GETSIGINFO returns during a trap the engine makes.
     info: Opaque<bindings::kernel_siginfo>,
-    /// The siginfo of the signal a signal-delivery stop is for, in
-    /// get_signal()'s frame, for PTRACE_GETSIGINFO and PTRACE_SETSIGINFO.
-    signal_info: AtomicPtr<bindings::kernel_siginfo>,
     /// `SYSCALL_STOP`, `EVENT_STOP`, `SIGNAL_STOP` or `JOBCTL_TRAP`.
     kind: AtomicU8,
     /// The signal a signal-delivery stop ends with: the tracer's resume
@@ -125,16 +123,28 @@ struct Tracee {
     options: AtomicU32,
 }
 
-// SAFETY: `info` (or the siginfo `signal_info` points to) is written only
-// by the traced thread, in a callback, before it commits to the stop; the
-// tracer reads and writes it (through `last_siginfo`) only while the
-// thread sleeps in that stop, frozen by the request, as with the siginfo
-// on ptrace_stop()'s caller's stack.
+// SAFETY: `record` and `info` (or the siginfo `record` points to) are
+// written only by the traced thread, in a callback, before it commits to
+// the stop; the tracer reads them (and writes the siginfo) through
+// `task->ptrace_stop` only while the thread sleeps in that stop, frozen by
+// the request or under its siglock, as with the siginfo on ptrace_stop()'s
+// caller's stack.
 unsafe impl Sync for Tracee {}
 // SAFETY: As above; nothing in `Tracee` belongs to one thread.
 unsafe impl Send for Tracee {}
 
 impl Tracee {
+    /// Records what the tracer reads of the next stop.
+    fn set_record(&self, message: usize, siginfo: *mut bindings::kernel_siginfo) {
+        let record = self.record.get();
+        // SAFETY: `record` is ours to write: the thread is not in a stop
+        // (see `Sync` above).
+        unsafe {
+            (*record).message = message;
+            (*record).siginfo = siginfo;
+        }
+    }
+
     /// Records the system call stop the current thread makes now, if its
     /// tracer asked for one; returns whether it stops, and whether the
     /// system call is skipped (PTRACE_SYSEMU).
@@ -148,7 +158,7 @@ impl Tracee {
             ptrace_engine_syscall_stop(entry, sysgood, self.info.get(), &mut message, &mut emulate)
         };
         self.code.store(code, Ordering::Relaxed);
-        self.message.store(message as usize, Ordering::Relaxed);
+        self.set_record(message as usize, self.info.get());
         self.kind.store(SYSCALL_STOP, Ordering::Relaxed);
         (code != 0, emulate)
     }
@@ -159,7 +169,7 @@ impl Tracee {
         // SAFETY: `info` is ours to write: the thread is not in a stop.
         let code = unsafe { ptrace_engine_event_info(event, self.info.get()) };
         self.code.store(code, Ordering::Relaxed);
-        self.message.store(message as usize, Ordering::Relaxed);
+        self.set_record(message as usize, self.info.get());
         self.kind.store(EVENT_STOP, Ordering::Relaxed);
         Action::Stop
     }
@@ -228,8 +238,7 @@ impl EngineOps for Tracee {
         let signr = signal.signr();
         let info: *mut bindings::kernel_siginfo = signal.info();
         self.code.store(signr, Ordering::Relaxed);
-        self.message.store(0, Ordering::Relaxed);
-        self.signal_info.store(info, Ordering::Relaxed);
+        self.set_record(0, info);
         self.resume_signal.store(signr, Ordering::Relaxed);
         self.kind.store(SIGNAL_STOP, Ordering::Relaxed);
         self.at_signal.store(true, Ordering::Relaxed);
@@ -244,7 +253,8 @@ impl EngineOps for Tracee {
         if !self.at_signal.swap(false, Ordering::Relaxed) {
             return;
         }
-        self.signal_info.store(ptr::null_mut(), Ordering::Relaxed);
+        // get_signal()'s siginfo is gone after the report.
+        self.set_record(0, ptr::null_mut());
         if signal.is_ignored() {
             return;
         }
@@ -297,21 +307,18 @@ impl EngineOps for Tracee {
     }
 
     fn stop_commit(&self, _engine: &Engine) -> bool {
-        let code = self.code.load(Ordering::Relaxed);
-        let message = self.message.load(Ordering::Relaxed) as c_ulong;
-        let info = match self.kind.load(Ordering::Relaxed) {
+        if self.kind.load(Ordering::Relaxed) == JOBCTL_TRAP {
             // SAFETY: Called by the stopping thread in TASK_TRACED with
-            // preemption off, as ptrace_jobctl_trap_commit() needs; `info`
-            // lives as long as the engine, which the core holds during
-            // the stop.
-            JOBCTL_TRAP => return unsafe { ptrace_jobctl_trap_commit(self.info.get()) },
-            SIGNAL_STOP => self.signal_info.load(Ordering::Relaxed),
-            _ => self.info.get(),
-        };
-        // SAFETY: As above, for ptrace_stop_commit(); `info` is the
-        // engine's, or the siginfo of the signal report the stop is part
-        // of.
-        code != 0 && unsafe { ptrace_engine_commit_trap(code, message, info) }
+            // preemption off, as ptrace_jobctl_trap_commit() needs;
+            // `record` and `info` live as long as the engine, which the
+            // core holds during the stop.
+            return unsafe { ptrace_jobctl_trap_commit(self.record.get(), self.info.get()) };
+        }
+        let code = self.code.load(Ordering::Relaxed);
+        // SAFETY: As above, for ptrace_stop_commit(); the siginfo the
+        // record points to is the engine's, or that of the signal report
+        // the stop is part of.
+        code != 0 && unsafe { ptrace_engine_commit_trap(code, self.record.get()) }
     }
 
     fn holds_stop(&self, _engine: &Engine, task: &Task) -> bool {
@@ -353,9 +360,11 @@ fn attach(task: &Task, options: u32) -> Result {
     let ops: Arc<dyn EngineOps> = Arc::new(
         Tracee {
             code: AtomicI32::new(0),
-            message: AtomicUsize::new(0),
+            record: Opaque::new(bindings::ptrace_stop_record {
+                message: 0,
+                siginfo: ptr::null_mut(),
+            }),
             info: Opaque::uninit(),
-            signal_info: AtomicPtr::new(ptr::null_mut()),
             kind: AtomicU8::new(SYSCALL_STOP),
             resume_signal: AtomicI32::new(0),
             at_signal: AtomicBool::new(false),
