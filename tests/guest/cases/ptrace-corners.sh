@@ -1,5 +1,5 @@
 #!/bin/bash
-# case-timeout: 570
+# case-timeout: 600
 # ptrace(2) in its hard corners, one program per topic (progs/ptrace_*.c,
 # on the harness progs/ptrace_check.h):
 #   ptrace_seize         SEIZE, INTERRUPT and LISTEN; group stop of an
@@ -9,7 +9,8 @@
 #   ptrace_kill          SIGKILL and PTRACE_EVENT_EXIT
 #   ptrace_detach        wait and requests from the tracer's other threads;
 #                        detach and reattach
-#   ptrace_syscall       syscall stops and PTRACE_GET_SYSCALL_INFO
+#   ptrace_syscall       syscall stops and PTRACE_GET_SYSCALL_INFO; task
+#                        works done before an exit stop
 #   ptrace_signals       signal-delivery stops: SETSIGINFO, a replaced or
 #                        blocked signal, ignored signals, a step into a
 #                        handler
@@ -20,8 +21,8 @@
 # reports "not ok", exits non-zero, or passes fewer subtests than its
 # "1..N" line plans.
 #
-# The time limit: 18 subtests in all, and ptrace_check.h gives up on a
-# stuck one after at most 30 s, so 540 s even if every one hangs.
+# The time limit: 19 subtests in all, and ptrace_check.h gives up on a
+# stuck one after at most 30 s, so 570 s even if every one hangs.
 #
 # It does not source ../lib.sh, which skips when the utrace test engine is
 # missing: on a stock kernel this case must run, not skip.

@@ -5,6 +5,8 @@
  *
  *   syscall_stops_and_info    syscall stops with and without TRACESYSGOOD,
  *                             PTRACE_GET_SYSCALL_INFO
+ *   exit_stop_after_fput      at a syscall-exit stop, a file the call let
+ *                             go of is released already
  *
  * Usage: ptrace_syscall [subtest]; output and harness: ptrace_check.h.
  */
@@ -122,8 +124,76 @@ static int test_syscall_stops_and_info(void)
 	return syscall_step(t, EXITED(5), 0, "exit_group(5)");
 }
 
+/* ---- exit_stop_after_fput ---- */
+
+/* The pipe whose write end the tracee holds last, and /dev/null's fd. */
+static int fput_pipe[2] = { -1, -1 };
+static int fput_null = -1;
+
+/* TRACEME, stop, then dup2() /dev/null over the pipe's last write end. */
+static void __noreturn body_dup2_over_writer(void)
+{
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0))
+		_exit(100);
+	kill(getpid(), SIGSTOP);
+	syscall(SYS_dup2, fput_null, fput_pipe[1]);
+	syscall(SYS_exit_group, 6);
+	_exit(101);
+}
+
+/* Whether the pipe's reader sees no writer left (POLLHUP), now. */
+static bool writer_gone(void)
+{
+	struct pollfd pfd = { .fd = fput_pipe[0], .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP);
+}
+
+/*
+ * dup2() over an open fd drops that file with fput(), which leaves its
+ * release to a task work on the way back to user mode. ptrace_notify()
+ * runs pending task works before a syscall stop, so at dup2()'s exit stop
+ * the file is released: the pipe's reader sees POLLHUP.
+ */
+static int test_exit_stop_after_fput(void)
+{
+	int ret = -1;
+	pid_t t;
+
+	fput_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fput_null < 0 || pipe2(fput_pipe, O_CLOEXEC))
+		return fail("open /dev/null or pipe: %s", strerror(errno));
+	t = spawn(body_dup2_over_writer);
+	if (t < 0)
+		return -1;
+	close(fput_pipe[1]);
+	if (expect_report(t, STOPPED(SIGSTOP), "the tracee's own SIGSTOP") ||
+	    syscall_step(t, STOPPED(SIGTRAP), EVENTMSG_SYSCALL_ENTRY,
+			 "dup2 entry"))
+		goto out;
+	if (writer_gone()) {
+		fail("dup2 entry: the pipe's writer is gone before the call");
+		goto out;
+	}
+	if (syscall_step(t, STOPPED(SIGTRAP), EVENTMSG_SYSCALL_EXIT,
+			 "dup2 exit"))
+		goto out;
+	if (!writer_gone()) {
+		fail("dup2 exit stop: the replaced write end is not released yet");
+		goto out;
+	}
+	ret = syscall_step(t, STOPPED(SIGTRAP), EVENTMSG_SYSCALL_ENTRY,
+			   "exit_group entry") ||
+	      syscall_step(t, EXITED(6), 0, "exit_group(6)") ? -1 : 0;
+out:
+	close(fput_pipe[0]);
+	close(fput_null);
+	return ret;
+}
+
 static const struct subtest subtests[] = {
 	{ "syscall_stops_and_info", test_syscall_stops_and_info },
+	{ "exit_stop_after_fput", test_exit_stop_after_fput },
 };
 
 int main(int argc, char **argv)
