@@ -15,6 +15,9 @@ mod raw {
         pub(super) fn utrace_current_may_stop() -> bool;
         pub(super) fn utrace_fatal_signal_pending() -> bool;
         pub(super) fn utrace_task_exit_state(task: *mut bindings::task_struct) -> core::ffi::c_int;
+        pub(super) fn utrace_task_slot(
+            task: *mut bindings::task_struct,
+        ) -> *mut *mut bindings::utrace;
         pub(super) fn utrace_task_flags(task: *mut bindings::task_struct) -> core::ffi::c_uint;
         pub(super) fn utrace_set_task_flags(task: *mut bindings::task_struct, flags: usize);
         pub(super) fn utrace_change_group_exit_code(
@@ -83,10 +86,11 @@ pub(crate) fn task_flags(task: &Task) -> u32 {
 }
 
 /// Where `task` keeps its utrace state pointer. All task_struct fields are
-/// reached through C: the layout is C's to know.
+/// reached through C: the layout is C's to know, and the bindings get it
+/// wrong (see `utrace_task_slot()`).
 pub(crate) fn task_slot(task: &Task) -> *mut *mut bindings::utrace {
     // SAFETY: `task` is valid; this only computes an address in it.
-    unsafe { core::ptr::addr_of_mut!((*task_ptr(task)).utrace) }
+    unsafe { raw::utrace_task_slot(task_ptr(task)) }
 }
 
 /// Publishes `flags` in `task->utrace_flags`, which the hooks test.

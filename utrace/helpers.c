@@ -43,6 +43,19 @@ int utrace_task_exit_state(struct task_struct *task)
 }
 
 /**
+ * utrace_task_slot - where @task keeps its utrace state
+ * @task: the task
+ *
+ * Rust's bindings do not lay out task_struct as C does: bindgen drops
+ * the alignment of an empty struct (struct sched_statistics without
+ * CONFIG_SCHEDSTATS), so every field after it is misplaced.
+ */
+struct utrace **utrace_task_slot(struct task_struct *task)
+{
+	return &task->utrace;
+}
+
+/**
  * utrace_task_flags - @task's PF_* flags
  * @task: the task
  */

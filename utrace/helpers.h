@@ -11,6 +11,7 @@ struct kernel_siginfo;
 bool utrace_current_may_stop(void);
 bool utrace_fatal_signal_pending(void);
 int utrace_task_exit_state(struct task_struct *task);
+struct utrace **utrace_task_slot(struct task_struct *task);
 unsigned int utrace_task_flags(struct task_struct *task);
 void utrace_set_task_flags(struct task_struct *task, unsigned long flags);
 void utrace_change_group_exit_code(long orig, long code);
