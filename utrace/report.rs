@@ -403,15 +403,18 @@ fn end_commits(task: &Task, utrace: &Utrace, dying_ok: bool, mut woken: bool) {
                 state.stopped = false;
             }
             for e in state.engines.iter() {
-                let over = e.is_committed()
-                    && (!may_hold(e, dying_ok, may_stop)
-                        || e.is_detached()
-                        || !e.ops().holds_stop(e, task)
-                        || e.request() != Action::Stop);
+                if !e.is_committed() {
+                    continue;
+                }
+                let holds = e.ops().holds_stop(e, task);
+                let over = !may_hold(e, dying_ok, may_stop)
+                    || e.is_detached()
+                    || !holds
+                    || e.request() != Action::Stop;
                 if !over {
                     continue;
                 }
-                if e.request() == Action::Stop && !e.ops().holds_stop(e, task) {
+                if e.request() == Action::Stop && !holds {
                     e.set_request(Action::Resume);
                 }
                 done[n] = &**e;
