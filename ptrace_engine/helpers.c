@@ -37,6 +37,18 @@ bool ptrace_engine_holds(struct task_struct *task)
 }
 
 /**
+ * ptrace_engine_stop_record - the record of @task's ptrace stop
+ * @task: the task, frozen in its stop by a request of its tracer
+ *
+ * Return: the record the ptrace engine gave ptrace_stop_commit() or
+ * ptrace_jobctl_trap_commit(), or NULL if @task is in no ptrace stop.
+ */
+struct ptrace_stop_record *ptrace_engine_stop_record(struct task_struct *task)
+{
+	return task->ptrace_stop;
+}
+
+/**
  * ptrace_engine_syscalls_traced - whether @task's tracer wants system call stops
  * @task: the task, frozen by a resume request
  */

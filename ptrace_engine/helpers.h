@@ -11,6 +11,7 @@ struct task_struct;
 
 bool ptrace_engine_is_traced(struct task_struct *task);
 bool ptrace_engine_holds(struct task_struct *task);
+struct ptrace_stop_record *ptrace_engine_stop_record(struct task_struct *task);
 bool ptrace_engine_syscalls_traced(struct task_struct *task);
 int ptrace_engine_syscall_stop(bool entry, bool sysgood,
 			       struct kernel_siginfo *info,

@@ -24,7 +24,7 @@
 use core::any::Any;
 use core::ffi::{c_int, c_ulong};
 use core::ptr;
-use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU8, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU32, AtomicU8, Ordering};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -39,6 +39,9 @@ const __LOG_PREFIX: &[u8] = b"ptrace_engine\0";
 extern "C" {
     fn ptrace_engine_is_traced(task: *mut bindings::task_struct) -> bool;
     fn ptrace_engine_holds(task: *mut bindings::task_struct) -> bool;
+    fn ptrace_engine_stop_record(
+        task: *mut bindings::task_struct,
+    ) -> *mut bindings::ptrace_stop_record;
     fn ptrace_engine_syscall_stop(
         entry: bool,
         sysgood: bool,
@@ -121,6 +124,9 @@ struct Tracee {
     /// seccomp. PTRACE_O_TRACESYSGOOD is bit 0, and each event's bit is
     /// its PTRACE_EVENT_* number.
     options: AtomicU32,
+    /// The engine these are the ops of, once attached: what a resume
+    /// request looks at without the core's lock.
+    engine: AtomicPtr<Engine>,
 }
 
 // SAFETY: `record` and `info` (or the siginfo `record` points to) are
@@ -196,6 +202,32 @@ impl Tracee {
     /// The state of a ptrace engine that [`utrace::find`] found.
     fn of(engine: &Engine) -> Option<&Tracee> {
         engine.ops().data()?.downcast_ref::<Tracee>()
+    }
+
+    /// The state of the ptrace engine of `task`, which a ptrace request
+    /// froze in its stop, and that engine; `None` if the task is in no
+    /// ptrace stop.
+    ///
+    /// # Safety
+    ///
+    /// `task` is a valid task, ptraced by the caller and frozen for the
+    /// request.
+    unsafe fn of_frozen<'a>(task: *mut bindings::task_struct) -> Option<(&'a Tracee, &'a Engine)> {
+        // SAFETY: The task is frozen in its stop: its record is only set
+        // and cleared by the task itself, under siglock, as it enters and
+        // leaves a stop.
+        let record = unsafe { ptrace_engine_stop_record(task) };
+        if record.is_null() {
+            return None;
+        }
+        // SAFETY: Every stop record is the `record` of a `Tracee`: only
+        // `stop_commit` gives one to C. Its engine committed to the stop
+        // the task is in, and the core keeps such an engine in the task's
+        // list, alive, until the task hears that the stop is over.
+        let tracee = unsafe { &*kernel::container_of!(record, Tracee, record) };
+        let engine = tracee.engine.load(Ordering::Acquire);
+        // SAFETY: As above, for the engine `attach` recorded.
+        Some((tracee, unsafe { engine.as_ref()? }))
     }
 }
 
@@ -370,11 +402,18 @@ fn attach(task: &Task, options: u32) -> Result {
             at_signal: AtomicBool::new(false),
             steps: AtomicBool::new(false),
             options: AtomicU32::new(options),
+            engine: AtomicPtr::new(ptr::null_mut()),
         },
         GFP_KERNEL,
     )?;
     let engine = match utrace::attach(task, &ops, AttachMode::Exclusive) {
-        Ok(engine) => engine,
+        Ok(engine) => {
+            if let Some(tracee) = Tracee::of(&engine) {
+                let listed: *const Engine = &*engine;
+                tracee.engine.store(listed.cast_mut(), Ordering::Release);
+            }
+            engine
+        }
         Err(e) if e == EEXIST => utrace::find(task, identity())?,
         Err(e) => return Err(e),
     };
@@ -432,14 +471,21 @@ unsafe extern "C" fn ptrace_engine_resume(task: *mut bindings::task_struct) {
     let syscalls = unsafe { ptrace_engine_syscalls_traced(task) };
     // SAFETY: As above.
     let steps = unsafe { ptrace_engine_steps(task) };
-    // SAFETY: As above; `Task` is a transparent wrapper.
-    let task = unsafe { &*task.cast::<Task>() };
     let mut events = TRACED_EVENTS;
     if syscalls {
         events = events | Events::SYSCALL_ENTRY | Events::SYSCALL_EXIT;
     }
     // Most resumes keep the mode (strace always asks for syscall stops):
-    // then one look under the core's lock is all it takes.
+    // then the stopped task's engine is all it takes, without a lock.
+    // SAFETY: As this function's caller promises.
+    if let Some((tracee, engine)) = unsafe { Tracee::of_frozen(task) } {
+        tracee.steps.store(steps, Ordering::Relaxed);
+        if engine.events() == events {
+            return;
+        }
+    }
+    // SAFETY: As above; `Task` is a transparent wrapper.
+    let task = unsafe { &*task.cast::<Task>() };
     let changed = utrace::with_engine(task, identity(), |engine| {
         if let Some(tracee) = Tracee::of(engine) {
             tracee.steps.store(steps, Ordering::Relaxed);
