@@ -475,17 +475,20 @@ unsafe extern "C" fn ptrace_engine_resume(task: *mut bindings::task_struct) {
     if syscalls {
         events = events | Events::SYSCALL_ENTRY | Events::SYSCALL_EXIT;
     }
-    // Most resumes keep the mode (strace always asks for syscall stops):
-    // then the stopped task's engine is all it takes, without a lock.
+    // The stopped task's engine is found without a lock, and most resumes
+    // keep the mode (strace always asks for syscall stops).
     // SAFETY: As this function's caller promises.
-    if let Some((tracee, engine)) = unsafe { Tracee::of_frozen(task) } {
-        tracee.steps.store(steps, Ordering::Relaxed);
-        if engine.events() == events {
-            return;
-        }
-    }
+    let frozen = unsafe { Tracee::of_frozen(task) };
     // SAFETY: As above; `Task` is a transparent wrapper.
     let task = unsafe { &*task.cast::<Task>() };
+    if let Some((tracee, engine)) = frozen {
+        tracee.steps.store(steps, Ordering::Relaxed);
+        if engine.events() != events {
+            // A frozen task runs no callback, so this cannot fail.
+            let _ = utrace::set_events(task, engine, events);
+        }
+        return;
+    }
     let changed = utrace::with_engine(task, identity(), |engine| {
         if let Some(tracee) = Tracee::of(engine) {
             tracee.steps.store(steps, Ordering::Relaxed);
