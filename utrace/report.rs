@@ -231,46 +231,53 @@ fn finish_report_as<'a>(
     mut state: StateGuard<'a>,
 ) {
     loop {
-        // Most reports stop for nobody, and a task back from a stop is
-        // usually free: the task's state is only touched for a stop.
-        purge_detached(task, utrace, &mut state);
-        if must_stop(task, &state, dying_ok) {
-            // The state is set before the holds are read again: a tracer
-            // that ends its hold by its own means (ptrace clears
-            // JOBCTL_TRACED) and then wakes the task either finds it in
-            // TASK_TRACED, or its change is seen here.
+        // One look at the engines decides the common cases: most reports
+        // stop for nobody, and a task back from a stop is usually free.
+        let look = state.outlook();
+        if look.detached {
+            purge_detached(task, utrace, &mut state);
+        }
+        if look.stop {
+            // The state is set before the holds are read: a tracer that
+            // ends its hold by its own means (ptrace clears JOBCTL_TRACED)
+            // and then wakes the task either finds it in TASK_TRACED, or
+            // its change is seen by stop().
             ffi::prepare_stop();
-            if must_stop(task, &state, dying_ok) {
-                if stop(task, utrace, dying_ok, state) {
-                    end_commits(task, utrace, dying_ok, true);
+            match stop(task, utrace, dying_ok, state) {
+                Stopped::Slept => match end_stop(task, utrace, dying_ok) {
+                    Some(held) => {
+                        state = held;
+                        continue;
+                    }
+                    None => return,
+                },
+                Stopped::Refused => {
+                    state = utrace.state.lock();
+                    continue;
                 }
-                state = utrace.state.lock();
-                continue;
+                Stopped::Free(held) => {
+                    ffi::set_running();
+                    state = held;
+                }
             }
-            ffi::set_running();
         }
         if state.committed != 0 {
             drop(state);
-            end_commits(task, utrace, dying_ok, false);
+            end_commits(task, utrace, dying_ok);
             state = utrace.state.lock();
             continue;
         }
         // Not stopping (any more): waiters must not wait for a stop.
         state.wake_waiters();
-        let again = state
-            .engines
-            .iter()
-            .any(|e| !e.is_detached() && matches!(e.request(), Action::Report | Action::Interrupt));
-        let step = state.step_request();
-        let step_changed = step != state.stepping;
-        state.stepping = step;
+        let step_changed = look.step != state.stepping;
+        state.stepping = look.step;
         drop(state);
         // Arming a step may sleep (x86 reads the instruction at the PC),
         // so not under the lock; only this task changes its stepping.
         if step_changed {
-            ffi::set_stepping(step);
+            ffi::set_stepping(look.step);
         }
-        if !again || !ffi::current_may_stop() {
+        if !look.again || !ffi::current_may_stop() {
             return;
         }
         for e in utrace.state.lock().engines.iter() {
@@ -303,18 +310,34 @@ fn must_stop(task: &Task, state: &StateGuard<'_>, dying_ok: bool) -> bool {
 /// under one lock; more are dealt with one by one.
 const COMMIT_BATCH: usize = 2;
 
-/// Stops the current task, which an engine holds, with the lock `state`
-/// that saw the hold after the task set its state for the stop; returns
-/// whether it slept. Each holder commits to the stop first (see
-/// [`crate::EngineOps::stop_commit`]), as the last thing before the sleep:
-/// a ptracer woken there finds the task off its CPU soonest.
-fn stop(task: &Task, utrace: &Utrace, dying_ok: bool, mut state: StateGuard<'_>) -> bool {
+/// What became of a stop the task set its state for.
+enum Stopped<'a> {
+    /// The task slept in the stop; the lock was dropped.
+    Slept,
+    /// Every engine that was to hold the task refused to commit to the
+    /// stop; the lock was dropped, and the task is running again.
+    Refused,
+    /// No engine holds the task (their holds ended, or SIGKILL wins): the
+    /// lock, still held; the caller sets the task running again.
+    Free(StateGuard<'a>),
+}
+
+/// Stops the current task, which set its state for the stop, if an engine
+/// holds it, as the lock `state` shows. Each holder commits to the stop
+/// first (see [`crate::EngineOps::stop_commit`]), as the last thing before
+/// the sleep: a ptracer woken there finds the task off its CPU soonest.
+fn stop<'a>(task: &Task, utrace: &Utrace, dying_ok: bool, mut state: StateGuard<'a>) -> Stopped<'a> {
     let mut commits: [*const Engine; COMMIT_BATCH] = [ptr::null(); COMMIT_BATCH];
+    let mut held = false;
     let mut more = false;
     let mut n = 0;
     let may_stop = ffi::current_may_stop();
     for e in state.engines.iter() {
-        if e.is_committed() || !e.wants_stop(task) || !may_hold(e, dying_ok, may_stop) {
+        if !e.wants_stop(task) || !may_hold(e, dying_ok, may_stop) {
+            continue;
+        }
+        held = true;
+        if e.is_committed() {
             continue;
         }
         if n == COMMIT_BATCH {
@@ -323,6 +346,9 @@ fn stop(task: &Task, utrace: &Utrace, dying_ok: bool, mut state: StateGuard<'_>)
         }
         commits[n] = &**e;
         n += 1;
+    }
+    if !held {
+        return Stopped::Free(state);
     }
     // SAFETY: The stop is the current task's, and the engines were in its
     // list under the lock.
@@ -352,11 +378,11 @@ fn stop(task: &Task, utrace: &Utrace, dying_ok: bool, mut state: StateGuard<'_>)
             drop(state);
             ffi::stop_preempt_enable();
             ffi::set_running();
-            return false;
+            return Stopped::Refused;
         }
     }
     ffi::stop_schedule();
-    true
+    Stopped::Slept
 }
 
 /// Tells `engine` the task stops for it; returns false, with its hold
@@ -388,56 +414,105 @@ fn next_commit(task: &Task, utrace: &Utrace, dying_ok: bool) -> Option<Arc<Engin
     Some(engine)
 }
 
-/// Tells each engine whose stop is over (it resumed or detached, its hold
-/// ended, or SIGKILL won) that it is over. A hold that ended by other
-/// means than a request also ends the engine's [`Action::Stop`] request.
-/// `woken`: the task is back from its sleep in the stop.
-fn end_commits(task: &Task, utrace: &Utrace, dying_ok: bool, mut woken: bool) {
+/// Engines whose stop is over, to be told so once the lock is dropped.
+type DoneBatch = [*const Engine; COMMIT_BATCH];
+
+/// Takes up to [`COMMIT_BATCH`] engines whose stop is over (they resumed
+/// or detached, their hold ended, or SIGKILL won) off the committed ones.
+/// A hold that ended by other means than a request also ends the
+/// engine's [`Action::Stop`] request. Returns them and how many there are.
+fn take_done(
+    task: &Task,
+    state: &mut StateGuard<'_>,
+    dying_ok: bool,
+    may_stop: bool,
+) -> (DoneBatch, usize) {
+    let mut done: DoneBatch = [ptr::null(); COMMIT_BATCH];
+    let mut n = 0;
+    for e in state.engines.iter() {
+        if !e.is_committed() {
+            continue;
+        }
+        let holds = e.ops().holds_stop(e, task);
+        let over = !may_hold(e, dying_ok, may_stop)
+            || e.is_detached()
+            || !holds
+            || e.request() != Action::Stop;
+        if !over {
+            continue;
+        }
+        if e.request() == Action::Stop && !holds {
+            e.set_request(Action::Resume);
+        }
+        done[n] = &**e;
+        n += 1;
+        if n == COMMIT_BATCH {
+            break;
+        }
+    }
+    for e in done.iter().filter(|e| !e.is_null()) {
+        // SAFETY: In the list, under the lock.
+        state.set_committed(unsafe { &**e }, false);
+    }
+    (done, n)
+}
+
+/// Tells the engines `done`, which [`take_done`] took, that their stop is
+/// over.
+fn tell_done(done: &DoneBatch) {
+    for e in done.iter().filter(|e| !e.is_null()) {
+        // SAFETY: The current task's own list, which only the task itself
+        // purges, after this: a purge spares committed engines, and these
+        // were committed until the lock that took them.
+        let engine = unsafe { listed(*e) };
+        engine.ops().stop_done(engine);
+    }
+}
+
+/// Tells each engine whose stop is over that it is over (see
+/// [`take_done`]).
+fn end_commits(task: &Task, utrace: &Utrace, dying_ok: bool) {
     let may_stop = ffi::current_may_stop();
     loop {
-        let mut done: [*const Engine; COMMIT_BATCH] = [ptr::null(); COMMIT_BATCH];
-        let mut n = 0;
-        {
-            let mut state = utrace.state.lock();
-            if core::mem::take(&mut woken) {
-                state.stopped = false;
-            }
-            for e in state.engines.iter() {
-                if !e.is_committed() {
-                    continue;
-                }
-                let holds = e.ops().holds_stop(e, task);
-                let over = !may_hold(e, dying_ok, may_stop)
-                    || e.is_detached()
-                    || !holds
-                    || e.request() != Action::Stop;
-                if !over {
-                    continue;
-                }
-                if e.request() == Action::Stop && !holds {
-                    e.set_request(Action::Resume);
-                }
-                done[n] = &**e;
-                n += 1;
-                if n == COMMIT_BATCH {
-                    break;
-                }
-            }
-            for e in done.iter().filter(|e| !e.is_null()) {
-                // SAFETY: In the list, under the lock.
-                state.set_committed(unsafe { &**e }, false);
-            }
-        }
-        for e in done.iter().filter(|e| !e.is_null()) {
-            // SAFETY: The current task's own list, which only the task
-            // itself purges, after this.
-            let engine = unsafe { listed(*e) };
-            engine.ops().stop_done(engine);
-        }
+        let (done, n) = take_done(task, &mut utrace.state.lock(), dying_ok, may_stop);
+        tell_done(&done);
         if n < COMMIT_BATCH {
             return;
         }
     }
+}
+
+/// The task is back from its sleep in a stop: tells the engines whose
+/// stop is over. If that leaves nothing more for the report to do (no
+/// engine holds the task, asks for another report, or waits to be purged
+/// or told), the report ends here, under the same lock: the usual end of
+/// a ptrace stop takes the lock once. Otherwise returns the lock, held,
+/// for the report loop.
+fn end_stop<'a>(task: &Task, utrace: &'a Utrace, dying_ok: bool) -> Option<StateGuard<'a>> {
+    let may_stop = ffi::current_may_stop();
+    let mut state = utrace.state.lock();
+    state.stopped = false;
+    let (done, n) = take_done(task, &mut state, dying_ok, may_stop);
+    if n == 0 {
+        return Some(state);
+    }
+    let look = state.outlook();
+    if n == COMMIT_BATCH || state.committed != 0 || look.detached || look.stop || look.again {
+        drop(state);
+        tell_done(&done);
+        return Some(utrace.state.lock());
+    }
+    state.wake_waiters();
+    let step_changed = look.step != state.stepping;
+    state.stepping = look.step;
+    drop(state);
+    tell_done(&done);
+    // As in finish_report_as(): after the engines heard, and not under
+    // the lock.
+    if step_changed {
+        ffi::set_stepping(look.step);
+    }
+    None
 }
 
 /// The task work queued by `queue_report`: a quiesce report.

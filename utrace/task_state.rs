@@ -48,6 +48,19 @@ pub(crate) struct State {
     pub(crate) waiters: KVec<(*const Engine, Arc<dyn StopWaiter>)>,
 }
 
+/// What the attached engines ask of a task, from [`State::outlook`].
+pub(crate) struct Outlook {
+    /// An engine is detached: the list may need a purge.
+    pub(crate) detached: bool,
+    /// An engine asks the task to stop; whether it holds it is for the
+    /// stop to say, once the task has set its state for the stop.
+    pub(crate) stop: bool,
+    /// An engine asks for one more report before user mode.
+    pub(crate) again: bool,
+    /// The stepping the engines ask for.
+    pub(crate) step: Step,
+}
+
 /// How a thread steps when it goes back to user mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Step {
@@ -89,16 +102,29 @@ impl State {
         }
     }
 
-    /// The stepping the attached engines ask for.
-    pub(crate) fn step_request(&self) -> Step {
-        let live = || self.engines.iter().filter(|e| !e.is_detached());
-        if live().any(|e| e.request() == Action::SingleStep) {
-            Step::Single
-        } else if live().any(|e| e.request() == Action::BlockStep) {
-            Step::Block
-        } else {
-            Step::None
+    /// What the attached engines ask of the task, from one look at the
+    /// list: the report loop's view of it.
+    pub(crate) fn outlook(&self) -> Outlook {
+        let mut look = Outlook {
+            detached: false,
+            stop: false,
+            again: false,
+            step: Step::None,
+        };
+        for e in self.engines.iter() {
+            if e.is_detached() {
+                look.detached = true;
+                continue;
+            }
+            match e.request() {
+                Action::Stop => look.stop = true,
+                Action::Report | Action::Interrupt => look.again = true,
+                Action::SingleStep => look.step = Step::Single,
+                Action::BlockStep if look.step == Step::None => look.step = Step::Block,
+                _ => {}
+            }
         }
+        look
     }
 
     /// Wakes and drops every queued waiter whose engine is attached.
