@@ -5,7 +5,7 @@
 
 use crate::engine::{Engine, SyscallEntry, UserRegs};
 use crate::ffi;
-use crate::task_state::{remove_engine, State, Step, Utrace};
+use crate::task_state::{remove_engine, Outlook, State, Step, Utrace};
 use crate::{Action, Events, JobControl};
 use core::ptr;
 use kernel::bindings;
@@ -78,6 +78,7 @@ fn begin_locked(state: &mut StateGuard<'_>, index: usize, event: Events) -> Opti
 
 /// Applies what `engine`'s callback returned, if anything, and wakes
 /// `barrier` waiters, if any.
+#[inline(always)]
 fn end_locked(
     task: &Task,
     utrace: &Utrace,
@@ -326,7 +327,12 @@ enum Stopped<'a> {
 /// holds it, as the lock `state` shows. Each holder commits to the stop
 /// first (see [`crate::EngineOps::stop_commit`]), as the last thing before
 /// the sleep: a ptracer woken there finds the task off its CPU soonest.
-fn stop<'a>(task: &Task, utrace: &Utrace, dying_ok: bool, mut state: StateGuard<'a>) -> Stopped<'a> {
+fn stop<'a>(
+    task: &Task,
+    utrace: &Utrace,
+    dying_ok: bool,
+    mut state: StateGuard<'a>,
+) -> Stopped<'a> {
     let mut commits: [*const Engine; COMMIT_BATCH] = [ptr::null(); COMMIT_BATCH];
     let mut held = false;
     let mut more = false;
@@ -344,18 +350,14 @@ fn stop<'a>(task: &Task, utrace: &Utrace, dying_ok: bool, mut state: StateGuard<
             more = true;
             break;
         }
+        e.set_committed(true);
         commits[n] = &**e;
         n += 1;
     }
     if !held {
         return Stopped::Free(state);
     }
-    // SAFETY: The stop is the current task's, and the engines were in its
-    // list under the lock.
-    let commits = commits.map(|e| (!e.is_null()).then(|| unsafe { listed(e) }));
-    for engine in commits.iter().flatten() {
-        state.set_committed(engine, true);
-    }
+    state.committed += n as u32;
     state.stopped = true;
     // Waiters woken now find the task stopped, or about to be (a refused
     // commit may yet cancel the stop: they must look again).
@@ -365,8 +367,10 @@ fn stop<'a>(task: &Task, utrace: &Utrace, dying_ok: bool, mut state: StateGuard<
     // task stays on its CPU, so the tracer never waits for it to get off.
     ffi::stop_preempt_disable();
     let mut refused = false;
-    for engine in commits.into_iter().flatten() {
-        refused |= !commit(utrace, engine);
+    for &e in &commits[..n] {
+        // SAFETY: The stop is the current task's, and the engine was in
+        // its list under the lock.
+        refused |= !commit(utrace, unsafe { listed(e) });
     }
     if more || refused {
         while let Some(engine) = next_commit(task, utrace, dying_ok) {
@@ -420,51 +424,55 @@ type DoneBatch = [*const Engine; COMMIT_BATCH];
 /// Takes up to [`COMMIT_BATCH`] engines whose stop is over (they resumed
 /// or detached, their hold ended, or SIGKILL won) off the committed ones.
 /// A hold that ended by other means than a request also ends the
-/// engine's [`Action::Stop`] request. Returns them and how many there are.
+/// engine's [`Action::Stop`] request. Returns them, how many there are,
+/// and what the engines ask now, which is only complete if there are
+/// fewer than [`COMMIT_BATCH`].
+#[inline(always)]
 fn take_done(
     task: &Task,
     state: &mut StateGuard<'_>,
     dying_ok: bool,
     may_stop: bool,
-) -> (DoneBatch, usize) {
+) -> (DoneBatch, usize, Outlook) {
     let mut done: DoneBatch = [ptr::null(); COMMIT_BATCH];
     let mut n = 0;
+    let mut look = Outlook::NOTHING;
     for e in state.engines.iter() {
-        if !e.is_committed() {
-            continue;
+        if e.is_committed() && stop_over(e, task, dying_ok, may_stop) {
+            e.set_committed(false);
+            done[n] = &**e;
+            n += 1;
+            if n == COMMIT_BATCH {
+                break;
+            }
         }
-        let holds = e.ops().holds_stop(e, task);
-        let over = !may_hold(e, dying_ok, may_stop)
-            || e.is_detached()
-            || !holds
-            || e.request() != Action::Stop;
-        if !over {
-            continue;
-        }
-        if e.request() == Action::Stop && !holds {
-            e.set_request(Action::Resume);
-        }
-        done[n] = &**e;
-        n += 1;
-        if n == COMMIT_BATCH {
-            break;
-        }
+        look.add(e);
     }
-    for e in done.iter().filter(|e| !e.is_null()) {
-        // SAFETY: In the list, under the lock.
-        state.set_committed(unsafe { &**e }, false);
+    state.committed -= n as u32;
+    (done, n, look)
+}
+
+/// Whether the stop committed `engine` is over; if its hold ended by
+/// other means than a request, so does its [`Action::Stop`] request.
+fn stop_over(engine: &Engine, task: &Task, dying_ok: bool, may_stop: bool) -> bool {
+    if engine.request() != Action::Stop {
+        return true;
     }
-    (done, n)
+    if !engine.ops().holds_stop(engine, task) {
+        engine.set_request(Action::Resume);
+        return true;
+    }
+    engine.is_detached() || !may_hold(engine, dying_ok, may_stop)
 }
 
 /// Tells the engines `done`, which [`take_done`] took, that their stop is
 /// over.
-fn tell_done(done: &DoneBatch) {
-    for e in done.iter().filter(|e| !e.is_null()) {
+fn tell_done(done: &DoneBatch, n: usize) {
+    for &e in &done[..n] {
         // SAFETY: The current task's own list, which only the task itself
         // purges, after this: a purge spares committed engines, and these
         // were committed until the lock that took them.
-        let engine = unsafe { listed(*e) };
+        let engine = unsafe { listed(e) };
         engine.ops().stop_done(engine);
     }
 }
@@ -474,8 +482,8 @@ fn tell_done(done: &DoneBatch) {
 fn end_commits(task: &Task, utrace: &Utrace, dying_ok: bool) {
     let may_stop = ffi::current_may_stop();
     loop {
-        let (done, n) = take_done(task, &mut utrace.state.lock(), dying_ok, may_stop);
-        tell_done(&done);
+        let (done, n, _) = take_done(task, &mut utrace.state.lock(), dying_ok, may_stop);
+        tell_done(&done, n);
         if n < COMMIT_BATCH {
             return;
         }
@@ -492,21 +500,20 @@ fn end_stop<'a>(task: &Task, utrace: &'a Utrace, dying_ok: bool) -> Option<State
     let may_stop = ffi::current_may_stop();
     let mut state = utrace.state.lock();
     state.stopped = false;
-    let (done, n) = take_done(task, &mut state, dying_ok, may_stop);
+    let (done, n, look) = take_done(task, &mut state, dying_ok, may_stop);
     if n == 0 {
         return Some(state);
     }
-    let look = state.outlook();
     if n == COMMIT_BATCH || state.committed != 0 || look.detached || look.stop || look.again {
         drop(state);
-        tell_done(&done);
+        tell_done(&done, n);
         return Some(utrace.state.lock());
     }
     state.wake_waiters();
     let step_changed = look.step != state.stepping;
     state.stepping = look.step;
     drop(state);
-    tell_done(&done);
+    tell_done(&done, n);
     // As in finish_report_as(): after the engines heard, and not under
     // the lock.
     if step_changed {

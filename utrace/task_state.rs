@@ -61,6 +61,31 @@ pub(crate) struct Outlook {
     pub(crate) step: Step,
 }
 
+impl Outlook {
+    /// What a task with no engines is asked.
+    pub(crate) const NOTHING: Outlook = Outlook {
+        detached: false,
+        stop: false,
+        again: false,
+        step: Step::None,
+    };
+
+    /// Adds what `engine` asks.
+    pub(crate) fn add(&mut self, engine: &Engine) {
+        if engine.is_detached() {
+            self.detached = true;
+            return;
+        }
+        match engine.request() {
+            Action::Stop => self.stop = true,
+            Action::Report | Action::Interrupt => self.again = true,
+            Action::SingleStep => self.step = Step::Single,
+            Action::BlockStep if self.step == Step::None => self.step = Step::Block,
+            _ => {}
+        }
+    }
+}
+
 /// How a thread steps when it goes back to user mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Step {
@@ -105,24 +130,9 @@ impl State {
     /// What the attached engines ask of the task, from one look at the
     /// list: the report loop's view of it.
     pub(crate) fn outlook(&self) -> Outlook {
-        let mut look = Outlook {
-            detached: false,
-            stop: false,
-            again: false,
-            step: Step::None,
-        };
+        let mut look = Outlook::NOTHING;
         for e in self.engines.iter() {
-            if e.is_detached() {
-                look.detached = true;
-                continue;
-            }
-            match e.request() {
-                Action::Stop => look.stop = true,
-                Action::Report | Action::Interrupt => look.again = true,
-                Action::SingleStep => look.step = Step::Single,
-                Action::BlockStep if look.step == Step::None => look.step = Step::Block,
-                _ => {}
-            }
+            look.add(e);
         }
         look
     }
@@ -200,6 +210,7 @@ impl Utrace {
     }
 
     /// The state of `task`, if any engine was ever attached to it.
+    #[inline]
     pub(crate) fn of(task: &Task) -> Option<&Utrace> {
         let p = Self::slot(task).load(Ordering::Acquire);
         // SAFETY: A non-null `task->utrace` is a `Utrace` leaked by
