@@ -235,10 +235,10 @@ fn finish_report_as<'a>(
         // One look at the engines decides the common cases: most reports
         // stop for nobody, and a task back from a stop is usually free.
         let look = state.outlook();
-        if look.detached {
+        if look.detached() {
             purge_detached(task, utrace, &mut state);
         }
-        if look.stop {
+        if look.stop() {
             // The state is set before the holds are read: a tracer that
             // ends its hold by its own means (ptrace clears JOBCTL_TRACED)
             // and then wakes the task either finds it in TASK_TRACED, or
@@ -270,15 +270,15 @@ fn finish_report_as<'a>(
         }
         // Not stopping (any more): waiters must not wait for a stop.
         state.wake_waiters();
-        let step_changed = look.step != state.stepping;
-        state.stepping = look.step;
+        let step_changed = look.step() != state.stepping;
+        state.stepping = look.step();
         drop(state);
         // Arming a step may sleep (x86 reads the instruction at the PC),
         // so not under the lock; only this task changes its stepping.
         if step_changed {
-            ffi::set_stepping(look.step);
+            ffi::set_stepping(look.step());
         }
-        if !look.again || !ffi::current_may_stop() {
+        if !look.again() || !ffi::current_may_stop() {
             return;
         }
         for e in utrace.state.lock().engines.iter() {
@@ -504,20 +504,20 @@ fn end_stop<'a>(task: &Task, utrace: &'a Utrace, dying_ok: bool) -> Option<State
     if n == 0 {
         return Some(state);
     }
-    if n == COMMIT_BATCH || state.committed != 0 || look.detached || look.stop || look.again {
+    if n == COMMIT_BATCH || state.committed != 0 || !look.is_done() {
         drop(state);
         tell_done(&done, n);
         return Some(utrace.state.lock());
     }
     state.wake_waiters();
-    let step_changed = look.step != state.stepping;
-    state.stepping = look.step;
+    let step_changed = look.step() != state.stepping;
+    state.stepping = look.step();
     drop(state);
     tell_done(&done, n);
     // As in finish_report_as(): after the engines heard, and not under
     // the lock.
     if step_changed {
-        ffi::set_stepping(look.step);
+        ffi::set_stepping(look.step());
     }
     None
 }

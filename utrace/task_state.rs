@@ -48,40 +48,60 @@ pub(crate) struct State {
     pub(crate) waiters: KVec<(*const Engine, Arc<dyn StopWaiter>)>,
 }
 
-/// What the attached engines ask of a task, from [`State::outlook`].
-pub(crate) struct Outlook {
-    /// An engine is detached: the list may need a purge.
-    pub(crate) detached: bool,
-    /// An engine asks the task to stop; whether it holds it is for the
-    /// stop to say, once the task has set its state for the stop.
-    pub(crate) stop: bool,
-    /// An engine asks for one more report before user mode.
-    pub(crate) again: bool,
-    /// The stepping the engines ask for.
-    pub(crate) step: Step,
-}
+/// What the attached engines ask of a task, from [`State::outlook`]: a
+/// bit for each [`Action`] an attached engine requests, and one for a
+/// detached engine, so that a look at an engine takes no branch.
+#[derive(Clone, Copy)]
+pub(crate) struct Outlook(u16);
 
 impl Outlook {
     /// What a task with no engines is asked.
-    pub(crate) const NOTHING: Outlook = Outlook {
-        detached: false,
-        stop: false,
-        again: false,
-        step: Step::None,
-    };
+    pub(crate) const NOTHING: Outlook = Outlook(0);
+    const DETACHED: u16 = 1 << 8;
+
+    const fn bit(action: Action) -> u16 {
+        1 << action as u16
+    }
 
     /// Adds what `engine` asks.
     pub(crate) fn add(&mut self, engine: &Engine) {
-        if engine.is_detached() {
-            self.detached = true;
-            return;
-        }
-        match engine.request() {
-            Action::Stop => self.stop = true,
-            Action::Report | Action::Interrupt => self.again = true,
-            Action::SingleStep => self.step = Step::Single,
-            Action::BlockStep if self.step == Step::None => self.step = Step::Block,
-            _ => {}
+        self.0 |= if engine.is_detached() {
+            Self::DETACHED
+        } else {
+            Self::bit(engine.request())
+        };
+    }
+
+    /// An engine is detached: the list may need a purge.
+    pub(crate) fn detached(self) -> bool {
+        self.0 & Self::DETACHED != 0
+    }
+
+    /// An engine asks the task to stop; whether it holds it is for the
+    /// stop to say, once the task has set its state for the stop.
+    pub(crate) fn stop(self) -> bool {
+        self.0 & Self::bit(Action::Stop) != 0
+    }
+
+    /// An engine asks for one more report before user mode.
+    pub(crate) fn again(self) -> bool {
+        self.0 & (Self::bit(Action::Report) | Self::bit(Action::Interrupt)) != 0
+    }
+
+    /// Nothing is left for a report to do but go back to user mode: no
+    /// engine to purge, no stop, no other report.
+    pub(crate) fn is_done(self) -> bool {
+        !self.detached() && !self.stop() && !self.again()
+    }
+
+    /// The stepping the engines ask for.
+    pub(crate) fn step(self) -> Step {
+        if self.0 & Self::bit(Action::SingleStep) != 0 {
+            Step::Single
+        } else if self.0 & Self::bit(Action::BlockStep) != 0 {
+            Step::Block
+        } else {
+            Step::None
         }
     }
 }
