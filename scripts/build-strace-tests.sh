@@ -29,48 +29,7 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 	exit 0
 fi
 
-# deb-src: a deb-src twin of each deb822 stanza of the Debian archive
-# (URIs ending in /debian) in /etc/apt/sources.list.d/*.sources, or of
-# each such "deb" line of a one-line-style sources.list. Added once; apt
-# is asked first, so an existing deb-src line of any kind is enough.
-src_list=/etc/apt/sources.list.d/utrace-gdb-deb-src
-have_deb_src() {
-	apt-cache showsrc strace 2>/dev/null | grep -q '^Package: strace$'
-}
-add_deb_src() {
-	local f
-	[ "$(id -u)" = 0 ] || { echo "adding a deb-src line needs root"; return 1; }
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] && [ "$f" != "$src_list.sources" ] || continue
-		# Stanzas are separated by blank lines; keep those whose
-		# Types has deb and whose URIs is the Debian archive.
-		awk 'BEGIN { RS = "" }
-			/(^|\n)Types:([^\n]* )?deb( |\n|$)/ && /(^|\n)URIs:[^\n]*\/debian\/?(\n|$)/ {
-				out = ""
-				n = split($0, line, "\n")
-				for (i = 1; i <= n; i++) {
-					if (line[i] ~ /^#/) continue
-					if (line[i] ~ /^Types:/) line[i] = "Types: deb-src"
-					out = out line[i] "\n"
-				}
-				printf "%s\n", out
-			}' "$f"
-	done >"$src_list.sources.new"
-	[ -s "$src_list.sources.new" ] && mv "$src_list.sources.new" "$src_list.sources" ||
-		rm -f "$src_list.sources.new"
-	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		sed -n 's|^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*/debian/\{0,1\} .*\)|deb-src \1\2|p' |
-		sort -u >"$src_list.list.new"
-	[ -s "$src_list.list.new" ] && mv "$src_list.list.new" "$src_list.list" ||
-		rm -f "$src_list.list.new"
-	[ -e "$src_list.sources" ] || [ -e "$src_list.list" ] ||
-		{ echo "no Debian archive found in /etc/apt/sources.list*"; return 1; }
-	DEBIAN_FRONTEND=noninteractive apt-get update -qq
-	have_deb_src || { echo "apt still offers no strace source"; return 1; }
-}
-if ! have_deb_src; then
-	ug_step "apt: adding deb-src for the Debian mirror" "$UG_LOGS/strace-deb-src.log" add_deb_src
-fi
+ug_need_deb_src strace
 
 # The source, at the pinned version or the newest one offered.
 fetch_source() {

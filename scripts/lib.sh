@@ -41,3 +41,50 @@ ug_step() {
 		exit 1
 	fi
 }
+
+# ug_need_deb_src PACKAGE: makes apt offer PACKAGE's source. The deb-src:
+# a deb-src twin of each deb822 stanza of the Debian archive
+# (URIs ending in /debian) in /etc/apt/sources.list.d/*.sources, or of
+# each such "deb" line of a one-line-style sources.list. Added once; apt
+# is asked first, so an existing deb-src line of any kind is enough.
+UG_DEB_SRC_LIST=/etc/apt/sources.list.d/utrace-gdb-deb-src
+ug_have_deb_src() {
+	# grep -c reads it all: grep -q would end apt-cache with SIGPIPE,
+	# which pipefail counts as a failure.
+	apt-cache showsrc "$1" 2>/dev/null | grep -c "^Package: $1\$" >/dev/null
+}
+ug_add_deb_src() {
+	local f
+	[ "$(id -u)" = 0 ] || { echo "adding a deb-src line needs root"; return 1; }
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -e "$f" ] && [ "$f" != "$UG_DEB_SRC_LIST.sources" ] || continue
+		# Stanzas are separated by blank lines; keep those whose
+		# Types has deb and whose URIs is the Debian archive.
+		awk 'BEGIN { RS = "" }
+			/(^|\n)Types:([^\n]* )?deb( |\n|$)/ && /(^|\n)URIs:[^\n]*\/debian\/?(\n|$)/ {
+				out = ""
+				n = split($0, line, "\n")
+				for (i = 1; i <= n; i++) {
+					if (line[i] ~ /^#/) continue
+					if (line[i] ~ /^Types:/) line[i] = "Types: deb-src"
+					out = out line[i] "\n"
+				}
+				printf "%s\n", out
+			}' "$f"
+	done >"$UG_DEB_SRC_LIST.sources.new"
+	[ -s "$UG_DEB_SRC_LIST.sources.new" ] && mv "$UG_DEB_SRC_LIST.sources.new" "$UG_DEB_SRC_LIST.sources" ||
+		rm -f "$UG_DEB_SRC_LIST.sources.new"
+	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		sed -n 's|^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*/debian/\{0,1\} .*\)|deb-src \1\2|p' |
+		sort -u >"$UG_DEB_SRC_LIST.list.new"
+	[ -s "$UG_DEB_SRC_LIST.list.new" ] && mv "$UG_DEB_SRC_LIST.list.new" "$UG_DEB_SRC_LIST.list" ||
+		rm -f "$UG_DEB_SRC_LIST.list.new"
+	[ -e "$UG_DEB_SRC_LIST.sources" ] || [ -e "$UG_DEB_SRC_LIST.list" ] ||
+		{ echo "no Debian archive found in /etc/apt/sources.list*"; return 1; }
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	ug_have_deb_src "$1" || { echo "apt still offers no $1 source"; return 1; }
+}
+ug_need_deb_src() {
+	ug_have_deb_src "$1" ||
+		ug_step "apt: adding deb-src for the Debian mirror" "$UG_LOGS/deb-src.log" ug_add_deb_src "$1"
+}
