@@ -12,13 +12,15 @@
 #                       UG_STRACE_SHARD=K/M for every M-th test from the K-th
 #                       (K-L/M: shards K to L)
 #   make bench          benchmarks: ratios of our kernel to the stock one
+#   make profile        what the benchmarks' paths run, counted: ours
+#                       against stock, per operation
 #
 # The kernel tree grafts this directory as utrace_gdb/ and reads Kbuild
 # there, never this file.
 
 LANE := $(if $(filter 1 y yes,$(DEBUG)),debug,default)
 
-.PHONY: run test test-stock test-strace bench setup kernel stock-kernel host-test
+.PHONY: run test test-stock test-strace bench profile setup kernel stock-kernel host-test
 
 run:
 	@scripts/run.sh $(LANE)
@@ -48,6 +50,9 @@ test-strace:
 
 bench:
 	@scripts/bench.sh
+
+profile:
+	@scripts/profile.sh
 
 host-test:
 	cargo test --workspace --locked

@@ -7,9 +7,12 @@
 #   MODE test:  run tests/guest/run.sh, KTAP into RESULTS_DIR/ktap.log
 #   MODE demo:  run tests/guest/demo.sh, then a shell if stdin is a tty
 #   MODE bench: run tests/guest/bench.sh, its output into RESULTS_DIR/bench.log
+#   MODE profile: run tests/guest/profile.sh, into RESULTS_DIR/profile.log
 #   MODE probe: power off at once (used to check KVM)
 # The kernel console goes to RESULTS_DIR/console.log (test, probe) or to
 # the terminal (demo). UG_BOOT_TIMEOUT bounds the run (seconds).
+# UG_QEMU_PLUGIN, if set, is a TCG plugin and its arguments for -plugin
+# (scripts/profile.sh).
 
 source "$(dirname "$0")/lib.sh"
 
@@ -29,9 +32,10 @@ lane_args=
 
 qemu_cmd() {
 	local accel=$1 m=$2
-	local cpu=max
+	local cpu=max plugin=
 	[ "$accel" = kvm ] && cpu=host
-	echo qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp 2 -m 2G \
+	[ -n "${UG_QEMU_PLUGIN:-}" ] && plugin="-plugin $UG_QEMU_PLUGIN"
+	echo qemu-system-x86_64 $plugin -accel "$accel" -cpu "$cpu" -smp 2 -m 2G \
 		-nographic -no-reboot -nodefaults -serial mon:stdio \
 		-kernel "$kernel" \
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
@@ -67,7 +71,7 @@ default_limit=2400
 [ "$lane" = debug ] && default_limit=3600
 limit=${UG_BOOT_TIMEOUT:-$default_limit}
 case $mode in
-test | bench | probe)
+test | bench | profile | probe)
 	ug_say "qemu: booting the $lane kernel ($accel), console in $results/console.log"
 	rc=0
 	eval "timeout -k 5 $limit $(qemu_cmd "$accel" "$mode")" </dev/null >"$results/console.log" 2>&1 || rc=$?

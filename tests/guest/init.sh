@@ -35,6 +35,10 @@ bench)
 	tests/guest/bench.sh >/mnt/bench.log 2>&1
 	echo "utrace-gdb: benchmarks finished"
 	;;
+profile)
+	tests/guest/profile.sh >/mnt/profile.log 2>&1
+	echo "utrace-gdb: profile finished"
+	;;
 demo)
 	tests/guest/demo.sh
 	echo $? >/mnt/demo.rc
