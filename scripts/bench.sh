@@ -12,12 +12,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-[ -n "${UG_SETUP_DONE:-}" ] || "$UG_ROOT/scripts/setup.sh"
-export UG_SETUP_DONE=1
-
-"$UG_ROOT/scripts/build-kernel.sh" default
-"$UG_ROOT/scripts/build-kernel.sh" stock
-"$UG_ROOT/scripts/build-guest-bin.sh"
+ug_build_both_kernels
 
 rounds=${UG_BENCH_ROUNDS:-2}
 rm -rf "$UG_CACHE"/bench-default* "$UG_CACHE"/bench-stock*

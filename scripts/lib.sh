@@ -88,3 +88,13 @@ ug_need_deb_src() {
 	ug_have_deb_src "$1" ||
 		ug_step "apt: adding deb-src for the Debian mirror" "$UG_LOGS/deb-src.log" ug_add_deb_src "$1"
 }
+
+# ug_build_both_kernels: set up if not done yet, then build our kernel,
+# the stock one and the guest's programs (make bench, make profile).
+ug_build_both_kernels() {
+	[ -n "${UG_SETUP_DONE:-}" ] || "$UG_ROOT/scripts/setup.sh"
+	export UG_SETUP_DONE=1
+	"$UG_ROOT/scripts/build-kernel.sh" default
+	"$UG_ROOT/scripts/build-kernel.sh" stock
+	"$UG_ROOT/scripts/build-guest-bin.sh"
+}

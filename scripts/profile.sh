@@ -14,12 +14,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-[ -n "${UG_SETUP_DONE:-}" ] || "$UG_ROOT/scripts/setup.sh"
-export UG_SETUP_DONE=1
-
-"$UG_ROOT/scripts/build-kernel.sh" default
-"$UG_ROOT/scripts/build-kernel.sh" stock
-"$UG_ROOT/scripts/build-guest-bin.sh"
+ug_build_both_kernels
 
 # The plugin API header is QEMU's own, from Debian's source of the QEMU
 # that runs the guest: a plugin must match its version.
