@@ -6,18 +6,29 @@
 use crate::{report, signal, task_state, Events, JobControl};
 use kernel::bindings;
 
-/// System call entry of the current task; true skips the system call.
+/// System call entry of the current task `task`, whose state is `utrace`;
+/// true skips the system call.
 #[no_mangle]
-extern "C" fn utrace_report_syscall_entry(regs: *mut bindings::pt_regs) -> bool {
-    // SAFETY: The entry code passes the current task's user registers.
-    unsafe { report::syscall_entry(regs) }
+extern "C" fn __utrace_report_syscall_entry(
+    task: *mut bindings::task_struct,
+    utrace: *mut bindings::utrace,
+    regs: *mut bindings::pt_regs,
+) -> bool {
+    // SAFETY: The entry code passes the current task, its state and its
+    // user registers.
+    unsafe { report::syscall_entry(task, utrace, regs) }
 }
 
-/// System call exit of the current task.
+/// System call exit of the current task `task`, whose state is `utrace`.
 #[no_mangle]
-extern "C" fn utrace_report_syscall_exit(regs: *mut bindings::pt_regs) {
-    // SAFETY: The entry code passes the current task's user registers.
-    unsafe { report::syscall_exit(regs) }
+extern "C" fn __utrace_report_syscall_exit(
+    task: *mut bindings::task_struct,
+    utrace: *mut bindings::utrace,
+    regs: *mut bindings::pt_regs,
+) {
+    // SAFETY: The entry code passes the current task, its state and its
+    // user registers.
+    unsafe { report::syscall_exit(task, utrace, regs) }
 }
 
 /// The current task entered do_exit() with `*code`.

@@ -536,13 +536,37 @@ unsafe extern "C" fn report_work_fn(_work: *mut bindings::callback_head) {
     finish_report(task, utrace, state);
 }
 
-/// Reports system call entry; returns true to skip the system call.
+/// The current task and its state, as the system call hooks pass them.
 ///
 /// # Safety
 ///
-/// `regs` must be the current task's saved user registers.
-pub(crate) unsafe fn syscall_entry(regs: *mut bindings::pt_regs) -> bool {
-    let Some((task, utrace)) = current_state() else {
+/// `task` must be the current task, and `utrace` its `task->utrace`.
+unsafe fn syscall_state(
+    task: *mut bindings::task_struct,
+    utrace: *mut bindings::utrace,
+) -> Option<(&'static Task, &'static Utrace)> {
+    // SAFETY: A hook runs in the current task, which outlives the hook.
+    let task = unsafe { ffi::task_ref(task) };
+    // SAFETY: A non-null `task->utrace` is a `Utrace`, freed only with the
+    // task struct (see `Utrace::of`).
+    let utrace = unsafe { utrace.cast::<Utrace>().as_ref()? };
+    Some((task, utrace))
+}
+
+/// Reports system call entry; returns true to skip the system call. (The
+/// entry code also skips it if SIGKILL came during a stop.)
+///
+/// # Safety
+///
+/// `task` must be the current task, `utrace` its `task->utrace`, and
+/// `regs` its saved user registers.
+pub(crate) unsafe fn syscall_entry(
+    task: *mut bindings::task_struct,
+    utrace: *mut bindings::utrace,
+    regs: *mut bindings::pt_regs,
+) -> bool {
+    // SAFETY: As this function's caller promises.
+    let Some((task, utrace)) = (unsafe { syscall_state(task, utrace) }) else {
         return false;
     };
     let mut abort = false;
@@ -556,21 +580,25 @@ pub(crate) unsafe fn syscall_entry(regs: *mut bindings::pt_regs) -> bool {
         action
     });
     finish_report(task, utrace, state);
-    // SIGKILL during an entry stop aborts the system call.
-    abort || !ffi::current_may_stop()
+    abort
 }
 
 /// Reports system call exit.
 ///
 /// # Safety
 ///
-/// `regs` must be the current task's saved user registers.
-pub(crate) unsafe fn syscall_exit(regs: *mut bindings::pt_regs) {
-    let Some((task, utrace)) = current_state() else {
+/// As for [`syscall_entry`].
+pub(crate) unsafe fn syscall_exit(
+    task: *mut bindings::task_struct,
+    utrace: *mut bindings::utrace,
+    regs: *mut bindings::pt_regs,
+) {
+    // SAFETY: As this function's caller promises.
+    let Some((task, utrace)) = (unsafe { syscall_state(task, utrace) }) else {
         return;
     };
     let state = report_pass(task, utrace, Events::SYSCALL_EXIT, false, |engine| {
-        // SAFETY: As for syscall entry.
+        // SAFETY: As for system call entry.
         let mut user = UserRegs(unsafe { &mut *regs });
         engine.ops().report_syscall_exit(engine, &mut user)
     });
