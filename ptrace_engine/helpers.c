@@ -49,16 +49,6 @@ struct ptrace_stop_record *ptrace_engine_stop_record(struct task_struct *task)
 }
 
 /**
- * ptrace_engine_syscalls_traced - whether @task's tracer wants system call stops
- * @task: the task, frozen by a resume request
- */
-bool ptrace_engine_syscalls_traced(struct task_struct *task)
-{
-	return test_task_syscall_work(task, SYSCALL_TRACE) ||
-	       test_task_syscall_work(task, SYSCALL_EMU);
-}
-
-/**
  * ptrace_engine_syscall_stop - the stop the current task makes at a system call
  * @entry: at system call entry; at exit otherwise
  * @sysgood: the tracer set PTRACE_O_TRACESYSGOOD
@@ -157,45 +147,6 @@ void ptrace_engine_event_pid(int event, struct pid *pid)
 		message = pid_nr_ns(pid, ns);
 	rcu_read_unlock();
 	ptrace_engine_event(event, message);
-}
-
-/**
- * ptrace_engine_commit_trap - tell the tracer of a trap the current task makes
- * @code: the stop's code, for wait()
- * @record: the engine's record of the stop, which the tracer reads during
- *          the stop
- *
- * Return: false if the task is not ptraced any more, or SIGKILL is pending.
- */
-bool ptrace_engine_commit_trap(int code, struct ptrace_stop_record *record)
-{
-	return ptrace_stop_commit(code, CLD_TRAPPED, record);
-}
-
-/**
- * ptrace_engine_syscall_stop_done - the end of a system call stop
- *
- * A signal the tracer resumed the task with is sent to it, as by
- * ptrace_report_syscall(): not the same as continuing with a signal, but
- * what strace and gdb have always seen.
- */
-void ptrace_engine_syscall_stop_done(void)
-{
-	int signr = ptrace_stop_done();
-
-	if (signr)
-		send_sig(signr, current, 1);
-}
-
-/**
- * ptrace_engine_steps - whether @task's tracer asked it to step
- * @task: the task, frozen by a resume request that just armed or
- *        disarmed its step (PTRACE_SINGLESTEP, PTRACE_SINGLEBLOCK,
- *        PTRACE_SYSEMU_SINGLESTEP)
- */
-bool ptrace_engine_steps(struct task_struct *task)
-{
-	return test_tsk_thread_flag(task, TIF_SINGLESTEP);
 }
 
 /**

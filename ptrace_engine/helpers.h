@@ -12,14 +12,10 @@ struct task_struct;
 bool ptrace_engine_is_traced(struct task_struct *task);
 bool ptrace_engine_holds(struct task_struct *task);
 struct ptrace_stop_record *ptrace_engine_stop_record(struct task_struct *task);
-bool ptrace_engine_syscalls_traced(struct task_struct *task);
 int ptrace_engine_syscall_stop(bool entry, bool sysgood,
 			       struct kernel_siginfo *info,
 			       unsigned long *message, bool *emulate);
-bool ptrace_engine_commit_trap(int code, struct ptrace_stop_record *record);
-void ptrace_engine_syscall_stop_done(void);
 int ptrace_engine_event_info(int event, struct kernel_siginfo *info);
-bool ptrace_engine_steps(struct task_struct *task);
 void ptrace_engine_untrace_child(struct task_struct *child);
 void ptrace_engine_signal_info(int signr, struct kernel_siginfo *info);
 

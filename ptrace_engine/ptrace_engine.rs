@@ -49,12 +49,7 @@ extern "C" {
         message: *mut c_ulong,
         emulate: *mut bool,
     ) -> c_int;
-    fn ptrace_engine_commit_trap(code: c_int, record: *mut bindings::ptrace_stop_record) -> bool;
-    fn ptrace_engine_syscall_stop_done();
     fn ptrace_engine_event_info(event: c_int, info: *mut bindings::kernel_siginfo) -> c_int;
-    fn ptrace_stop_done() -> c_int;
-    fn ptrace_engine_syscalls_traced(task: *mut bindings::task_struct) -> bool;
-    fn ptrace_engine_steps(task: *mut bindings::task_struct) -> bool;
     fn ptrace_engine_signal_info(signr: c_int, info: *mut bindings::kernel_siginfo);
     fn ptrace_jobctl_trap_commit(
         record: *mut bindings::ptrace_stop_record,
@@ -65,6 +60,9 @@ extern "C" {
 
 /// The events a traced thread reports to its engine, but for system calls.
 const TRACED_EVENTS: Events = Events::CLONE.union(Events::ALL_SIGNALS);
+
+/// The `why` of a trap's stop, for ptrace_stop_commit().
+const CLD_TRAPPED: c_int = bindings::CLD_TRAPPED as c_int;
 
 /// PTRACE_O_TRACESYSGOOD, which bindgen does not see.
 const PTRACE_O_TRACESYSGOOD: u32 = 1;
@@ -350,7 +348,7 @@ impl EngineOps for Tracee {
         // SAFETY: As above, for ptrace_stop_commit(); the siginfo the
         // record points to is the engine's, or that of the signal report
         // the stop is part of.
-        code != 0 && unsafe { ptrace_engine_commit_trap(code, self.record.get()) }
+        code != 0 && unsafe { bindings::ptrace_stop_commit(code, CLD_TRAPPED, self.record.get()) }
     }
 
     fn holds_stop(&self, _engine: &Engine, task: &Task) -> bool {
@@ -360,18 +358,18 @@ impl EngineOps for Tracee {
 
     fn stop_done(&self, _engine: &Engine) {
         self.code.store(0, Ordering::Relaxed);
+        // SAFETY: Called by the thread itself, after a committed stop.
+        let signr = unsafe { bindings::ptrace_stop_done() };
         match self.kind.load(Ordering::Relaxed) {
-            // SAFETY: Called by the thread itself, after a committed stop.
-            SYSCALL_STOP => unsafe { ptrace_engine_syscall_stop_done() },
-            SIGNAL_STOP => {
-                // SAFETY: As above.
-                let signr = unsafe { ptrace_stop_done() };
-                self.resume_signal.store(signr, Ordering::Relaxed);
+            // A signal the tracer resumed a system call stop with is sent,
+            // as ptrace_report_syscall() did: not the same as continuing
+            // with a signal, but what strace and gdb have always seen.
+            SYSCALL_STOP if signr != 0 => {
+                // SAFETY: The current task sends a signal to itself.
+                unsafe { bindings::send_sig(signr, bindings::get_current(), 1) };
             }
-            _ => {
-                // SAFETY: As above.
-                let _ = unsafe { ptrace_stop_done() };
-            }
+            SIGNAL_STOP => self.resume_signal.store(signr, Ordering::Relaxed),
+            _ => {}
         }
     }
 
@@ -458,19 +456,20 @@ unsafe extern "C" fn ptrace_engine_attach(
 }
 
 /// The tracer resumed `task`: its engine reports system calls only if the
-/// tracer asked for system call stops (PTRACE_SYSCALL, PTRACE_SYSEMU), and
-/// traps on entering a signal handler only if it asked for a step.
+/// tracer asked for system call stops (PTRACE_SYSCALL, PTRACE_SYSEMU:
+/// `syscalls`), and traps on entering a signal handler only if it asked
+/// for a step (`steps`).
 ///
 /// # Safety
 ///
 /// `task` is a valid task, ptraced by the caller and frozen for the
 /// request.
 #[no_mangle]
-unsafe extern "C" fn ptrace_engine_resume(task: *mut bindings::task_struct) {
-    // SAFETY: The caller holds `task`, which ptrace froze.
-    let syscalls = unsafe { ptrace_engine_syscalls_traced(task) };
-    // SAFETY: As above.
-    let steps = unsafe { ptrace_engine_steps(task) };
+unsafe extern "C" fn ptrace_engine_resume(
+    task: *mut bindings::task_struct,
+    syscalls: bool,
+    steps: bool,
+) {
     let mut events = TRACED_EVENTS;
     if syscalls {
         events = events | Events::SYSCALL_ENTRY | Events::SYSCALL_EXIT;
