@@ -24,10 +24,8 @@ mod raw {
             orig: core::ffi::c_long,
             code: core::ffi::c_long,
         );
-        pub(super) fn utrace_prepare_stop();
-        pub(super) fn utrace_set_running();
-        pub(super) fn utrace_stop_preempt_disable();
-        pub(super) fn utrace_stop_preempt_enable();
+        pub(super) fn utrace_prepare_stop() -> bool;
+        pub(super) fn utrace_cancel_stop();
         pub(super) fn utrace_stop_schedule();
         pub(super) fn utrace_wake_stopped(task: *mut bindings::task_struct);
         pub(super) fn utrace_queue_report(
@@ -105,37 +103,25 @@ pub(crate) fn change_group_exit_code(orig: core::ffi::c_long, code: core::ffi::c
     unsafe { raw::utrace_change_group_exit_code(orig, code) }
 }
 
-/// Sets the current task's state to a utrace stop; `schedule()` follows.
-pub(crate) fn prepare_stop() {
-    // SAFETY: Changes the current task's own state.
+/// Sets the current task's state to a utrace stop and keeps it on its
+/// CPU (not on PREEMPT_RT); [`stop_schedule`] or [`cancel_stop`] follows.
+/// Returns [`current_may_stop`].
+pub(crate) fn prepare_stop() -> bool {
+    // SAFETY: Changes the current task's own state; the caller pairs it
+    // with `stop_schedule` or `cancel_stop`.
     unsafe { raw::utrace_prepare_stop() }
 }
 
-/// Puts the current task back in `TASK_RUNNING` after [`prepare_stop`],
-/// when it does not stop after all.
-pub(crate) fn set_running() {
-    // SAFETY: Changes the current task's own state.
-    unsafe { raw::utrace_set_running() }
+/// Undoes [`prepare_stop`] when the task does not stop after all.
+pub(crate) fn cancel_stop() {
+    // SAFETY: Pairs with an earlier `prepare_stop`.
+    unsafe { raw::utrace_cancel_stop() }
 }
 
-/// Keeps the current task on its CPU until [`stop_schedule`] (or
-/// [`stop_preempt_enable`]); not on PREEMPT_RT.
-pub(crate) fn stop_preempt_disable() {
-    // SAFETY: Paired with `stop_schedule` or `stop_preempt_enable`.
-    unsafe { raw::utrace_stop_preempt_disable() }
-}
-
-/// Undoes [`stop_preempt_disable`] when the task does not stop after all.
-pub(crate) fn stop_preempt_enable() {
-    // SAFETY: Pairs with an earlier `stop_preempt_disable`.
-    unsafe { raw::utrace_stop_preempt_enable() }
-}
-
-/// Sleeps in the stop set up by [`prepare_stop`] and
-/// [`stop_preempt_disable`].
+/// Sleeps in the stop set up by [`prepare_stop`].
 pub(crate) fn stop_schedule() {
     // SAFETY: Called in task context with no spinlock held, after
-    // `stop_preempt_disable`, which this undoes.
+    // `prepare_stop`, whose preemption count this undoes.
     unsafe { raw::utrace_stop_schedule() }
 }
 

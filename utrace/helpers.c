@@ -94,10 +94,10 @@ void utrace_change_group_exit_code(long orig, long code)
 }
 
 /**
- * utrace_prepare_stop - set the current task's state for a utrace stop
+ * utrace_prepare_stop - set the current task up for a utrace stop
  *
  * The caller then checks, under the core's lock, that it should still
- * stop, and calls utrace_stop_schedule(), or utrace_set_running() if not.
+ * stop, and calls utrace_stop_schedule(), or utrace_cancel_stop() if not.
  * Setting the state first means a tracer that ends its hold by its own
  * means (ptrace clears JOBCTL_TRACED) and then wakes the task is never
  * missed.
@@ -105,42 +105,32 @@ void utrace_change_group_exit_code(long orig, long code)
  * TASK_TRACED is only __TASK_TRACED: signal_wake_up() of a fatal signal
  * wakes it, unless ptrace froze the task for a request, which lasts one
  * request. utrace_wake_stopped() wakes it too.
+ *
+ * The task also stays on its CPU until it sleeps: engines commit to the
+ * stop (ptrace wakes its tracer there) just before, and a tracer woken on
+ * the same CPU would otherwise preempt the task before schedule() and
+ * then wait a tick in wait_task_inactive() for it to get off the CPU.
+ * PREEMPT_RT takes sleeping locks on the way, and its tasklist_lock does
+ * not disable preemption anyway, so it goes without.
+ *
+ * Return: whether the task may stop, as utrace_current_may_stop().
  */
-void utrace_prepare_stop(void)
+bool utrace_prepare_stop(void)
 {
 	set_special_state(TASK_TRACED);
-}
-
-/**
- * utrace_set_running - the current task does not stop after all
- */
-void utrace_set_running(void)
-{
-	__set_current_state(TASK_RUNNING);
-}
-
-/**
- * utrace_stop_preempt_disable - keep the current task on its CPU until it sleeps
- *
- * Engines commit to a stop (ptrace wakes its tracer there) just before the
- * task sleeps. A tracer woken on the same CPU would otherwise preempt the
- * task before schedule() and then wait a tick in wait_task_inactive() for
- * it to get off the CPU. PREEMPT_RT takes sleeping locks on the way, and
- * its tasklist_lock does not disable preemption anyway, so it goes without.
- */
-void utrace_stop_preempt_disable(void)
-{
 	if (!IS_ENABLED(CONFIG_PREEMPT_RT))
 		preempt_disable();
+	return utrace_current_may_stop();
 }
 
 /**
- * utrace_stop_preempt_enable - undo utrace_stop_preempt_disable()
+ * utrace_cancel_stop - the current task does not stop after all
  *
- * For a task that does not stop after all.
+ * Undoes utrace_prepare_stop().
  */
-void utrace_stop_preempt_enable(void)
+void utrace_cancel_stop(void)
 {
+	__set_current_state(TASK_RUNNING);
 	if (!IS_ENABLED(CONFIG_PREEMPT_RT))
 		preempt_enable();
 }
@@ -148,7 +138,7 @@ void utrace_stop_preempt_enable(void)
 /**
  * utrace_stop_schedule - sleep in a utrace stop
  *
- * After utrace_prepare_stop() and utrace_stop_preempt_disable(). While it
+ * After utrace_prepare_stop(), with no spinlock held. While it
  * sleeps the task counts as frozen for the cgroup freezer, as in a ptrace
  * stop.
  */

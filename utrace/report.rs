@@ -243,8 +243,8 @@ fn finish_report_as<'a>(
             // ends its hold by its own means (ptrace clears JOBCTL_TRACED)
             // and then wakes the task either finds it in TASK_TRACED, or
             // its change is seen by stop().
-            ffi::prepare_stop();
-            match stop(task, utrace, dying_ok, state) {
+            let may_stop = ffi::prepare_stop();
+            match stop(task, utrace, dying_ok, may_stop, state) {
                 Stopped::Slept => match end_stop(task, utrace, dying_ok) {
                     Some(held) => {
                         state = held;
@@ -257,7 +257,7 @@ fn finish_report_as<'a>(
                     continue;
                 }
                 Stopped::Free(held) => {
-                    ffi::set_running();
+                    ffi::cancel_stop();
                     state = held;
                 }
             }
@@ -319,25 +319,26 @@ enum Stopped<'a> {
     /// stop; the lock was dropped, and the task is running again.
     Refused,
     /// No engine holds the task (their holds ended, or SIGKILL wins): the
-    /// lock, still held; the caller sets the task running again.
+    /// lock, still held; the caller cancels the stop.
     Free(StateGuard<'a>),
 }
 
-/// Stops the current task, which set its state for the stop, if an engine
-/// holds it, as the lock `state` shows. Each holder commits to the stop
-/// first (see [`crate::EngineOps::stop_commit`]), as the last thing before
-/// the sleep: a ptracer woken there finds the task off its CPU soonest.
+/// Stops the current task, which set itself up for the stop
+/// ([`ffi::prepare_stop`], which returned `may_stop`), if an engine holds
+/// it, as the lock `state` shows. Each holder commits to the stop first
+/// (see [`crate::EngineOps::stop_commit`]), as the last thing before the
+/// sleep: a ptracer woken there finds the task off its CPU soonest.
 fn stop<'a>(
     task: &Task,
     utrace: &Utrace,
     dying_ok: bool,
+    may_stop: bool,
     mut state: StateGuard<'a>,
 ) -> Stopped<'a> {
     let mut commits: [*const Engine; COMMIT_BATCH] = [ptr::null(); COMMIT_BATCH];
     let mut held = false;
     let mut more = false;
     let mut n = 0;
-    let may_stop = ffi::current_may_stop();
     for e in state.engines.iter() {
         if !e.wants_stop(task) || !may_hold(e, dying_ok, may_stop) {
             continue;
@@ -364,8 +365,8 @@ fn stop<'a>(
     state.wake_waiters();
     drop(state);
     // From the first commit (which may wake a tracer) to the sleep, the
-    // task stays on its CPU, so the tracer never waits for it to get off.
-    ffi::stop_preempt_disable();
+    // task stays on its CPU (see `prepare_stop`), so the tracer never
+    // waits for it to get off.
     let mut refused = false;
     for &e in &commits[..n] {
         // SAFETY: The stop is the current task's, and the engine was in
@@ -380,8 +381,7 @@ fn stop<'a>(
         if !must_stop(task, &state, dying_ok) {
             state.stopped = false;
             drop(state);
-            ffi::stop_preempt_enable();
-            ffi::set_running();
+            ffi::cancel_stop();
             return Stopped::Refused;
         }
     }
@@ -432,13 +432,12 @@ fn take_done(
     task: &Task,
     state: &mut StateGuard<'_>,
     dying_ok: bool,
-    may_stop: bool,
 ) -> (DoneBatch, usize, Outlook) {
     let mut done: DoneBatch = [ptr::null(); COMMIT_BATCH];
     let mut n = 0;
     let mut look = Outlook::NOTHING;
     for e in state.engines.iter() {
-        if e.is_committed() && stop_over(e, task, dying_ok, may_stop) {
+        if e.is_committed() && stop_over(e, task, dying_ok) {
             e.set_committed(false);
             done[n] = &**e;
             n += 1;
@@ -454,7 +453,9 @@ fn take_done(
 
 /// Whether the stop committed `engine` is over; if its hold ended by
 /// other means than a request, so does its [`Action::Stop`] request.
-fn stop_over(engine: &Engine, task: &Task, dying_ok: bool, may_stop: bool) -> bool {
+/// Whether SIGKILL wins is only asked of an engine that still holds the
+/// task.
+fn stop_over(engine: &Engine, task: &Task, dying_ok: bool) -> bool {
     if engine.request() != Action::Stop {
         return true;
     }
@@ -462,7 +463,7 @@ fn stop_over(engine: &Engine, task: &Task, dying_ok: bool, may_stop: bool) -> bo
         engine.set_request(Action::Resume);
         return true;
     }
-    engine.is_detached() || !may_hold(engine, dying_ok, may_stop)
+    engine.is_detached() || !may_hold(engine, dying_ok, ffi::current_may_stop())
 }
 
 /// Tells the engines `done`, which [`take_done`] took, that their stop is
@@ -480,9 +481,8 @@ fn tell_done(done: &DoneBatch, n: usize) {
 /// Tells each engine whose stop is over that it is over (see
 /// [`take_done`]).
 fn end_commits(task: &Task, utrace: &Utrace, dying_ok: bool) {
-    let may_stop = ffi::current_may_stop();
     loop {
-        let (done, n, _) = take_done(task, &mut utrace.state.lock(), dying_ok, may_stop);
+        let (done, n, _) = take_done(task, &mut utrace.state.lock(), dying_ok);
         tell_done(&done, n);
         if n < COMMIT_BATCH {
             return;
@@ -497,10 +497,9 @@ fn end_commits(task: &Task, utrace: &Utrace, dying_ok: bool) {
 /// a ptrace stop takes the lock once. Otherwise returns the lock, held,
 /// for the report loop.
 fn end_stop<'a>(task: &Task, utrace: &'a Utrace, dying_ok: bool) -> Option<StateGuard<'a>> {
-    let may_stop = ffi::current_may_stop();
     let mut state = utrace.state.lock();
     state.stopped = false;
-    let (done, n, look) = take_done(task, &mut state, dying_ok, may_stop);
+    let (done, n, look) = take_done(task, &mut state, dying_ok);
     if n == 0 {
         return Some(state);
     }
