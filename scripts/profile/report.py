@@ -9,9 +9,11 @@ name the workloads in order, and the plugin's snapshots tb.0, tb.1, ...,
 three per workload: before a run of N operations, between it and a run
 of 2N, and after. The second run minus the first is N operations with
 start-up, exec and exit cancelled out. Prints per operation, for each
-kernel: guest instructions, kernel translation blocks run, distinct
-kernel blocks run in every operation and the 4 KiB code pages they are
-on; then the functions whose block counts differ most.
+kernel: guest instructions, kernel translation blocks run, kernel
+function calls (blocks run at a function's first instruction: under
+TCG each call and its return cost a lookup), distinct kernel blocks run
+in every operation and the 4 KiB code pages they are on; then the
+functions whose block counts differ most.
 
 Waiting loops count how long a vCPU waited, not work: when the host
 deschedules a vCPU that holds a lock, the other spins. Their counts are
@@ -81,18 +83,21 @@ def summary(blocks, syms):
     """Totals per operation, and block executions by function."""
     addrs, names = syms
     by_function = collections.Counter()
-    totals = {"insns": blocks.get(None, (0, 0))[0], "blocks": 0, "waiting": 0}
+    totals = {"insns": blocks.get(None, (0, 0))[0], "blocks": 0, "calls": 0, "waiting": 0}
     hot = []
     for k, (insns, execs) in blocks.items():
         if k is None:
             continue
-        function = names[bisect.bisect_right(addrs, k) - 1]
+        index = bisect.bisect_right(addrs, k) - 1
+        function = names[index]
         by_function[function] += execs
         if function in WAITING:
             totals["waiting"] += execs
             continue
         totals["insns"] += insns
         totals["blocks"] += execs
+        if addrs[index] == k:
+            totals["calls"] += execs
         if execs >= 0.9:
             hot.append(k)
     totals["hot"] = len(hot)
@@ -110,6 +115,7 @@ def main():
         print(f"{name}, per operation ({ops} operations), ours / stock:")
         for key, what in (("insns", "instructions (kernel and user)"),
                           ("blocks", "kernel translation blocks run"),
+                          ("calls", "kernel function calls"),
                           ("hot", "distinct kernel blocks, every operation"),
                           ("pages", "code pages of those blocks")):
             print(f"  {what:42} ours {ours[key]:9.0f}  stock {stock[key]:9.0f}  ratio {ours[key] / stock[key]:.3f}")
