@@ -7,6 +7,10 @@
  *                             for the leader's pid, old TID in the message
  *   exec_by_non_leader_exit   the same with PTRACE_O_TRACEEXIT and a third
  *                             thread: which exits are reported, in what order
+ *   exec_while_detaching      strace's detach met by such an exec: the
+ *                             exec waits for the threads held in their
+ *                             exit stops, and goes on once they are
+ *                             detached
  *   vfork_child_across_exec   VFORK event, the child's SIGSTOP, its EXEC,
  *                             the parent's VFORK_DONE
  *
@@ -243,6 +247,69 @@ static int test_exec_by_non_leader_exit(void)
 	return exec_by_non_leader(true);
 }
 
+/* ---- exec_while_detaching ---- */
+
+/*
+ * What strace's detach does when its tracee execs from a thread other
+ * than the leader: the exec'ing thread is not stopped, so PTRACE_DETACH
+ * fails, PTRACE_INTERRUPT asks it to stop, and strace waits for that
+ * thread alone. The thread sleeps (TASK_KILLABLE) in de_thread() until
+ * the other threads are gone, and those are held in PTRACE_EVENT_EXIT:
+ * nothing comes, and strace waits for ever. Detaching the held threads
+ * lets the exec go on. Its EXEC stop takes the place of the INTERRUPT's
+ * trap (ptrace_stop() clears JOBCTL_TRAP_STOP): no trap follows it.
+ */
+static int test_exec_while_detaching(void)
+{
+	unsigned long options = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
+				PTRACE_O_TRACEEXIT;
+	struct report exits[] = {
+		{ 0, EVENT_STOPPED(PTRACE_EVENT_EXIT, SIGTRAP) },
+		{ 0, EVENT_STOPPED(PTRACE_EVENT_EXIT, SIGTRAP) },
+	};
+	pid_t t, idle, execer;
+
+	want_idle_thread = true;
+	if (open_pipes())
+		return -1;
+	t = spawn(body_threads_then_exec);
+	if (t < 0 || seize(t, options) || send_byte(cmd_fds[1], 'c'))
+		return -1;
+	if (expect_clone(t, &idle) || expect_clone(t, &execer))
+		return -1;
+	exits[0].pid = t;
+	exits[1].pid = idle;
+	if (expect_reports(exits, 2, "EXIT events of the other threads") ||
+	    wait_state(execer, "D", "exec'ing thread waiting in de_thread()"))
+		return -1;
+
+	if (expect_errno(ptrace(PTRACE_DETACH, execer, 0, 0), ESRCH,
+			 "PTRACE_DETACH of the exec'ing thread") ||
+	    xptrace(PTRACE_INTERRUPT, execer, 0, 0,
+		    "PTRACE_INTERRUPT of the exec'ing thread"))
+		return -1;
+	sleep_ms(300);
+	if (expect_no_report(execer, __WALL,
+			     "exec'ing thread while the others are held"))
+		return -1;
+	if (proc_state(execer) != 'D')
+		return fail("the exec'ing thread left de_thread(): state '%c'",
+			    proc_state(execer));
+
+	if (xptrace(PTRACE_DETACH, t, 0, 0, "PTRACE_DETACH of the old leader") ||
+	    xptrace(PTRACE_DETACH, idle, 0, 0,
+		    "PTRACE_DETACH of the idle thread"))
+		return -1;
+	if (expect_report(t, EVENT_STOPPED(PTRACE_EVENT_EXEC, SIGTRAP),
+			  "EXEC event once the others are detached") ||
+	    expect_eventmsg(t, execer, "EXEC event") ||
+	    resume(t, 0, "PTRACE_CONT after exec") ||
+	    wait_state(t, "S", "the new program running"))
+		return -1;
+	sleep_ms(300);
+	return expect_no_report(-1, __WALL, "after the EXEC stop (the INTERRUPT is spent)");
+}
+
 /* ---- vfork_child_across_exec ---- */
 
 /*
@@ -343,6 +410,7 @@ static int test_vfork_child_across_exec(void)
 static const struct subtest subtests[] = {
 	{ "exec_by_non_leader", test_exec_by_non_leader },
 	{ "exec_by_non_leader_exit", test_exec_by_non_leader_exit },
+	{ "exec_while_detaching", test_exec_while_detaching },
 	{ "vfork_child_across_exec", test_vfork_child_across_exec },
 };
 
