@@ -1,12 +1,13 @@
 #!/bin/bash
-# case-timeout: 660
+# case-timeout: 690
 # ptrace(2) in its hard corners, one program per topic (progs/ptrace_*.c,
 # on the harness progs/ptrace_check.h):
 #   ptrace_seize         SEIZE, INTERRUPT and LISTEN; group stop of an
 #                        attached tracee
 #   ptrace_tracer_death  the tracer killed in each kind of stop; EXITKILL
 #   ptrace_exec          exec by a non-leader thread, also while the
-#                        tracer detaches; vfork across exec
+#                        tracer detaches or waits for its TID; vfork
+#                        across exec
 #   ptrace_kill          SIGKILL and PTRACE_EVENT_EXIT
 #   ptrace_detach        wait and requests from the tracer's other threads;
 #                        detach and reattach
@@ -22,8 +23,8 @@
 # reports "not ok", exits non-zero, or passes fewer subtests than its
 # "1..N" line plans.
 #
-# The time limit: 20 subtests in all, and ptrace_check.h gives up on a
-# stuck one after at most 30 s, so 600 s even if every one hangs.
+# The time limit: 21 subtests in all, and ptrace_check.h gives up on a
+# stuck one after at most 30 s, so 630 s even if every one hangs.
 #
 # It does not source ../lib.sh, which skips when the utrace test engine is
 # missing: on a stock kernel this case must run, not skip.

@@ -11,6 +11,9 @@
  *                             exec waits for the threads held in their
  *                             exit stops, and goes on once they are
  *                             detached
+ *   exec_old_tid_wait         a wait for the exec'ing thread's TID: the
+ *                             exec ends it (ECHILD) if the old leader is
+ *                             traced, never if it was detached
  *   vfork_child_across_exec   VFORK event, the child's SIGSTOP, its EXEC,
  *                             the parent's VFORK_DONE
  *
@@ -310,6 +313,118 @@ static int test_exec_while_detaching(void)
 	return expect_no_report(-1, __WALL, "after the EXEC stop (the INTERRUPT is spent)");
 }
 
+/* ---- exec_old_tid_wait ---- */
+
+/* A wait, in a thread of its own, for one TID. */
+struct tid_wait {
+	pid_t tid;
+	int done;
+	pid_t got;
+	int err;
+};
+
+static void *wait_for_tid(void *arg)
+{
+	struct tid_wait *w = arg;
+	int status;
+
+	do {
+		w->got = waitpid(w->tid, &status, __WALL);
+	} while (w->got < 0 && errno == EINTR);
+	w->err = errno;
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static bool tid_wait_done(struct tid_wait *w)
+{
+	return __atomic_load_n(&w->done, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * One of the tracer's threads waits for the exec'ing thread alone, as
+ * strace's detach does, while the other threads are in their exit stops;
+ * then the tracer lets them go. The exec gives the exec'ing thread's TID
+ * to the old leader, which de_thread() releases. It wakes the waiter
+ * only if the old leader is still traced (__wake_up_parent() on its way
+ * out), and the wait then finds no task: ECHILD. If the tracer detached
+ * the old leader, nothing wakes the waiter, ever. strace's detach meets
+ * this when it detaches the leader first.
+ */
+static int exec_old_tid_wait(bool detach_leader)
+{
+	unsigned long options = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXIT;
+	struct report exits[] = {
+		{ 0, EVENT_STOPPED(PTRACE_EVENT_EXIT, SIGTRAP) },
+		{ 0, EVENT_STOPPED(PTRACE_EVENT_EXIT, SIGTRAP) },
+	};
+	struct tid_wait w = { 0 };
+	pid_t t, idle, execer;
+	pthread_t th;
+	int ms;
+
+	want_idle_thread = true;
+	if (open_pipes())
+		return -1;
+	t = spawn(body_threads_then_exec);
+	if (t < 0 || seize(t, options) || send_byte(cmd_fds[1], 'c'))
+		return -1;
+	if (expect_clone(t, &idle) || expect_clone(t, &execer))
+		return -1;
+	exits[0].pid = t;
+	exits[1].pid = idle;
+	if (expect_reports(exits, 2, "EXIT events of the other threads"))
+		return -1;
+
+	w.tid = execer;
+	if (pthread_create(&th, NULL, wait_for_tid, &w))
+		return fail("pthread_create failed");
+	sleep_ms(200);
+	if (tid_wait_done(&w))
+		return fail("waitpid(%d) returned %d (%s) before the exec",
+			    execer, w.got, strerror(w.err));
+	if (detach_leader) {
+		if (xptrace(PTRACE_DETACH, t, 0, 0, "PTRACE_DETACH of the old leader") ||
+		    xptrace(PTRACE_DETACH, idle, 0, 0,
+			    "PTRACE_DETACH of the idle thread"))
+			return -1;
+	} else {
+		if (resume(t, 0, "PTRACE_CONT of the old leader") ||
+		    resume(idle, 0, "PTRACE_CONT of the idle thread") ||
+		    expect_report(idle, EXITED(0), "the idle thread's exit"))
+			return -1;
+	}
+
+	step = "waiting for the exec to take the old TID away";
+	for (ms = 0; ms < STATE_TIMEOUT_MS && proc_state(execer) != '?'; ms++)
+		sleep_ms(1);
+	if (proc_state(execer) != '?')
+		return fail("the exec'ing thread %d is still there", execer);
+	sleep_ms(300);
+	if (detach_leader) {
+		/* The waiter stays; the subtest's exit ends it. */
+		if (tid_wait_done(&w))
+			return fail("waitpid(%d) returned %d (%s); stock 6.12 never wakes it",
+				    execer, w.got, strerror(w.err));
+		return 0;
+	}
+	if (!tid_wait_done(&w))
+		return fail("waitpid(%d) still waits after the exec", execer);
+	pthread_join(th, NULL);
+	errno = w.err;
+	return expect_errno(w.got, ECHILD, "waitpid for the old TID");
+}
+
+static int test_exec_old_tid_wait(void)
+{
+	if (exec_old_tid_wait(false))
+		return -1;
+	if (cleanup_children())
+		return fail("could not reap the first tracee");
+	close_pipes();
+	return exec_old_tid_wait(true);
+}
+
 /* ---- vfork_child_across_exec ---- */
 
 /*
@@ -411,6 +526,7 @@ static const struct subtest subtests[] = {
 	{ "exec_by_non_leader", test_exec_by_non_leader },
 	{ "exec_by_non_leader_exit", test_exec_by_non_leader_exit },
 	{ "exec_while_detaching", test_exec_while_detaching },
+	{ "exec_old_tid_wait", test_exec_old_tid_wait },
 	{ "vfork_child_across_exec", test_vfork_child_across_exec },
 };
 
