@@ -253,6 +253,33 @@ static int test_exec_by_non_leader_exit(void)
 /* ---- exec_while_detaching ---- */
 
 /*
+ * Seizes a tracee with @options, which trace clones and exits, and has it
+ * start an idle thread and a thread that execs. de_thread() SIGKILLs the
+ * others: collects the EXIT stops of the leader @t and of @idle. The
+ * exec'ing thread @execer then waits in de_thread() for them to go.
+ */
+static int exec_with_others_held(unsigned long options, pid_t *t, pid_t *idle,
+				 pid_t *execer)
+{
+	struct report exits[] = {
+		{ 0, EVENT_STOPPED(PTRACE_EVENT_EXIT, SIGTRAP) },
+		{ 0, EVENT_STOPPED(PTRACE_EVENT_EXIT, SIGTRAP) },
+	};
+
+	want_idle_thread = true;
+	if (open_pipes())
+		return -1;
+	*t = spawn(body_threads_then_exec);
+	if (*t < 0 || seize(*t, options) || send_byte(cmd_fds[1], 'c'))
+		return -1;
+	if (expect_clone(*t, idle) || expect_clone(*t, execer))
+		return -1;
+	exits[0].pid = *t;
+	exits[1].pid = *idle;
+	return expect_reports(exits, 2, "EXIT events of the other threads");
+}
+
+/*
  * What strace's detach does when its tracee execs from a thread other
  * than the leader: the exec'ing thread is not stopped, so PTRACE_DETACH
  * fails, PTRACE_INTERRUPT asks it to stop, and strace waits for that
@@ -266,23 +293,9 @@ static int test_exec_while_detaching(void)
 {
 	unsigned long options = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
 				PTRACE_O_TRACEEXIT;
-	struct report exits[] = {
-		{ 0, EVENT_STOPPED(PTRACE_EVENT_EXIT, SIGTRAP) },
-		{ 0, EVENT_STOPPED(PTRACE_EVENT_EXIT, SIGTRAP) },
-	};
 	pid_t t, idle, execer;
 
-	want_idle_thread = true;
-	if (open_pipes())
-		return -1;
-	t = spawn(body_threads_then_exec);
-	if (t < 0 || seize(t, options) || send_byte(cmd_fds[1], 'c'))
-		return -1;
-	if (expect_clone(t, &idle) || expect_clone(t, &execer))
-		return -1;
-	exits[0].pid = t;
-	exits[1].pid = idle;
-	if (expect_reports(exits, 2, "EXIT events of the other threads") ||
+	if (exec_with_others_held(options, &t, &idle, &execer) ||
 	    wait_state(execer, "D", "exec'ing thread waiting in de_thread()"))
 		return -1;
 
@@ -354,26 +367,12 @@ static bool tid_wait_done(struct tid_wait *w)
 static int exec_old_tid_wait(bool detach_leader)
 {
 	unsigned long options = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXIT;
-	struct report exits[] = {
-		{ 0, EVENT_STOPPED(PTRACE_EVENT_EXIT, SIGTRAP) },
-		{ 0, EVENT_STOPPED(PTRACE_EVENT_EXIT, SIGTRAP) },
-	};
 	struct tid_wait w = { 0 };
 	pid_t t, idle, execer;
 	pthread_t th;
 	int ms;
 
-	want_idle_thread = true;
-	if (open_pipes())
-		return -1;
-	t = spawn(body_threads_then_exec);
-	if (t < 0 || seize(t, options) || send_byte(cmd_fds[1], 'c'))
-		return -1;
-	if (expect_clone(t, &idle) || expect_clone(t, &execer))
-		return -1;
-	exits[0].pid = t;
-	exits[1].pid = idle;
-	if (expect_reports(exits, 2, "EXIT events of the other threads"))
+	if (exec_with_others_held(options, &t, &idle, &execer))
 		return -1;
 
 	w.tid = execer;
