@@ -370,7 +370,6 @@ static int exec_old_tid_wait(bool detach_leader)
 	struct tid_wait w = { 0 };
 	pid_t t, idle, execer;
 	pthread_t th;
-	int ms;
 
 	if (exec_with_others_held(options, &t, &idle, &execer))
 		return -1;
@@ -394,11 +393,9 @@ static int exec_old_tid_wait(bool detach_leader)
 			return -1;
 	}
 
-	step = "waiting for the exec to take the old TID away";
-	for (ms = 0; ms < STATE_TIMEOUT_MS && proc_state(execer) != '?'; ms++)
-		sleep_ms(1);
-	if (proc_state(execer) != '?')
-		return fail("the exec'ing thread %d is still there", execer);
+	/* proc_state() is '?' once no task has the TID. */
+	if (wait_state(execer, "?", "the exec taking the old TID away"))
+		return -1;
 	sleep_ms(300);
 	if (detach_leader) {
 		/* The waiter stays; the subtest's exit ends it. */
